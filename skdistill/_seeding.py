@@ -1,0 +1,32 @@
+"""Repeatable randomness: one ``random_state`` seeds every model the distiller fits."""
+
+import numpy as np
+from sklearn.utils import check_random_state
+
+_MAX_SEED = np.iinfo(np.int32).max
+
+
+def seed_unset_random_states(estimator, random_state):
+    """Give every ``random_state`` left at None a seed drawn from ``random_state``.
+
+    Seeds the user chose are kept: the distiller's ``random_state`` only makes
+    otherwise unseeded randomness repeatable. ``estimator`` is modified in
+    place, so pass a clone.
+
+    Examples
+    --------
+    >>> from sklearn.tree import DecisionTreeClassifier
+    >>> from skdistill._seeding import seed_unset_random_states
+    >>> tree = seed_unset_random_states(DecisionTreeClassifier(), 0)
+    >>> tree.random_state == seed_unset_random_states(DecisionTreeClassifier(), 0).random_state
+    True
+    """
+    if not hasattr(estimator, "get_params"):
+        return estimator
+    rng = check_random_state(random_state)
+    unset = {
+        name: rng.randint(_MAX_SEED)
+        for name, value in sorted(estimator.get_params(deep=True).items())
+        if (name == "random_state" or name.endswith("__random_state")) and value is None
+    }
+    return estimator.set_params(**unset) if unset else estimator

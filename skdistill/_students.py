@@ -1,0 +1,192 @@
+"""Student strategies: how each family of models learns from soft targets.
+
+A strategy is picked by what the student can do (``choose_strategy``). Each
+one fits a student on a :class:`Lesson` (the data, the labels and the
+teacher's outputs) and reads the student's probabilities back at T = 1.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.base import is_classifier, is_regressor
+from sklearn.multioutput import MultiOutputRegressor
+from sklearn.utils import _safe_indexing, get_tags
+
+from ._fitting import accepts_sample_weight, final_step, fit_with_weight
+from ._soft_targets import PROBA_FLOOR, blend, sharpen, tempered_softmax
+
+# Soft probabilities below this are dropped when rows are expanded per class
+# (and the rest renormalised), so memory grows with the classes a row
+# plausibly belongs to, not with the number of classes.
+_EXPANSION_FLOOR = 1e-3
+
+
+@dataclass
+class Lesson:
+    """What a student learns from: rows, labels and the teacher's outputs.
+
+    ``teacher_output`` holds raw logits ``(n, K)`` for classification, and
+    predictions ``(n,)`` for regression; ``y`` is integer-coded for
+    classification.
+    """
+
+    X: object
+    y: np.ndarray
+    teacher_output: np.ndarray
+    alpha: float
+    temperature: float = 1.0
+    sample_weight: np.ndarray = None
+
+    @property
+    def n_classes(self):
+        return self.teacher_output.shape[1]
+
+    def soft_targets(self):
+        """Blend of the tempered teacher distribution and the one-hot labels."""
+        return blend(tempered_softmax(self.teacher_output, self.temperature), self.y, self.alpha)
+
+    def blended_regression_targets(self):
+        """``alpha * teacher + (1 - alpha) * y``."""
+        return self.alpha * self.teacher_output + (1.0 - self.alpha) * self.y
+
+
+class WeightedRows:
+    """Each row once per plausible class, weighted by its soft probability.
+
+    Minimising the weighted log-loss (or Gini impurity) on these rows is
+    exactly minimising the soft cross-entropy (or soft Gini) on the originals.
+    The student learns the tempered distribution, undone by ``sharpen``.
+    """
+
+    name = "weighted_rows"
+
+    @staticmethod
+    def accepts(student):
+        return is_classifier(final_step(student)) and accepts_sample_weight(student)
+
+    def fit(self, student, lesson):
+        rows, classes, weights = expand_rows(lesson.soft_targets(), lesson.sample_weight)
+        return fit_with_weight(student, _safe_indexing(lesson.X, rows), classes, weights)
+
+    def predict_proba(self, student, X, n_classes, temperature):
+        proba = np.zeros((_num_rows(X), n_classes))
+        proba[:, _student_classes(student)] = student.predict_proba(X)
+        return sharpen(proba, temperature)
+
+    def predict(self, student, X, n_classes):
+        # The student was fit on class codes, so its labels index classes_.
+        return np.asarray(student.predict(X), dtype=np.intp)
+
+    def decision_function(self, student, X, n_classes, temperature):
+        scores = np.asarray(student.decision_function(X), dtype=np.float64)
+        if scores.ndim == 1:
+            return temperature * scores
+        full = np.full((_num_rows(X), n_classes), -np.inf)
+        full[:, _student_classes(student)] = temperature * scores
+        return full
+
+
+def expand_rows(soft_targets, sample_weight=None):
+    """Rows, class codes and weights of the per-class expansion.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdistill._students import expand_rows
+    >>> rows, classes, weights = expand_rows(np.array([[0.8, 0.2], [1.0, 0.0]]))
+    >>> rows.tolist(), classes.tolist(), weights.round(2).tolist()
+    ([0, 0, 1], [0, 1, 0], [0.8, 0.2, 1.0])
+    """
+    kept = np.where(soft_targets >= _EXPANSION_FLOOR, soft_targets, 0.0)
+    kept /= kept.sum(axis=1, keepdims=True)
+    if sample_weight is not None:
+        kept *= np.asarray(sample_weight, dtype=np.float64)[:, None]
+    rows, classes = np.nonzero(kept)
+    return rows, classes, kept[rows, classes]
+
+
+def _student_classes(student):
+    return np.asarray(final_step(student).classes_, dtype=np.intp)
+
+
+class SoftRegression:
+    """A regressor fit on the soft probabilities (one output per class)."""
+
+    name = "soft_regression"
+
+    @staticmethod
+    def accepts(student):
+        return is_regressor(final_step(student))
+
+    def fit(self, student, lesson):
+        targets = lesson.soft_targets()
+        if targets.shape[1] == 2:
+            targets = targets[:, 1]
+        elif not get_tags(student).target_tags.multi_output:
+            student = MultiOutputRegressor(student)
+        return fit_with_weight(student, lesson.X, targets, lesson.sample_weight)
+
+    def predict_proba(self, student, X, n_classes, temperature):
+        raw = np.asarray(student.predict(X), dtype=np.float64)
+        if n_classes == 2:
+            positive = np.clip(raw.reshape(-1), 0.0, 1.0)
+            proba = np.column_stack([1.0 - positive, positive])
+        else:
+            proba = np.clip(raw, PROBA_FLOOR, None)
+            proba /= proba.sum(axis=1, keepdims=True)
+        return sharpen(proba, temperature)
+
+    def predict(self, student, X, n_classes):
+        return np.argmax(self.predict_proba(student, X, n_classes, 1.0), axis=1)
+
+
+class BlendedRegression:
+    """A regressor fit on ``alpha * teacher + (1 - alpha) * y``."""
+
+    name = "blended_regression"
+
+    @staticmethod
+    def accepts(student):
+        return is_regressor(final_step(student))
+
+    def fit(self, student, lesson):
+        targets = lesson.blended_regression_targets()
+        return fit_with_weight(student, lesson.X, targets, lesson.sample_weight)
+
+
+def _num_rows(X):
+    return X.shape[0] if hasattr(X, "shape") else len(X)
+
+
+CLASSIFICATION_STRATEGIES = {s.name: s for s in (WeightedRows(), SoftRegression())}
+REGRESSION_STRATEGIES = {s.name: s for s in (BlendedRegression(),)}
+
+
+def choose_strategy(student, strategies, requested="auto"):
+    """The strategy named ``requested``, or the first that accepts ``student``."""
+    if requested != "auto":
+        strategy = strategies[requested]
+        if not strategy.accepts(student):
+            raise ValueError(
+                f"strategy={requested!r} cannot train the `student` "
+                f"{type(student).__name__}. {_what_works(strategies)}"
+            )
+        return strategy
+    for strategy in strategies.values():
+        if strategy.accepts(student):
+            return strategy
+    raise ValueError(
+        f"The `student` {type(student).__name__} cannot learn from soft targets. "
+        f"{_what_works(strategies)}"
+    )
+
+
+def _what_works(strategies):
+    kinds = {
+        "weighted_rows": "a classifier whose fit takes sample_weight (trees, forests, "
+        "boosting, logistic regression)",
+        "soft_regression": "a regressor (one output per class)",
+        "blended_regression": "a regressor",
+    }
+    listed = "; ".join(f"{name}: {kinds.get(name, name)}" for name in strategies)
+    return f"Students that work, by strategy — {listed}; or a Pipeline ending in one."

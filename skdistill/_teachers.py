@@ -1,0 +1,390 @@
+"""Teachers: one small interface over everything a user may call a teacher.
+
+A classification teacher answers ``logits(X)`` of shape ``(n_samples,
+n_teacher_classes)`` with ``classes_``; a regression teacher answers
+``predictions(X)`` of shape ``(n_samples,)``. The adapters never fit, copy or
+modify the model they wrap.
+"""
+
+import numbers
+
+import numpy as np
+from scipy.special import log_softmax
+from sklearn.base import BaseEstimator, clone, is_classifier, is_regressor
+from sklearn.exceptions import NotFittedError
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted
+
+from ._fitting import fit_with_weight
+from ._optional import comes_from
+from ._seeding import seed_unset_random_states
+
+# Probabilities are clipped here before the log so that a teacher that is
+# certain (p = 0 or 1) still gives finite logits; exp(-34.5) is far below
+# anything a student can resolve.
+_PROBA_FLOOR = 1e-15
+
+_CLASSIFICATION_OBJECTIVES = (
+    "binary", "cross_entropy", "xentropy", "multiclass", "softmax",
+    "multiclassova", "multiclass_ova", "ova", "ovr",
+)
+
+
+def is_fitted(teacher):
+    """Whether ``teacher`` can answer without being fitted first.
+
+    Raw boosters and torch modules are always considered fitted; a list of
+    teachers is fitted when every member is.
+    """
+    if isinstance(teacher, (list, tuple)):
+        return all(is_fitted(member) for member in teacher)
+    if not hasattr(teacher, "fit") or _is_lightgbm_booster(teacher):
+        return True
+    try:
+        check_is_fitted(teacher)
+    except NotFittedError:
+        return False
+    return True
+
+
+def share_if_fitted(teacher):
+    """What ``clone`` should hold in place of ``teacher``.
+
+    A fitted teacher is shared by reference (the way
+    :class:`sklearn.frozen.FrozenEstimator` clones to itself); an unfitted one
+    is cloned like any other parameter.
+    """
+    if isinstance(teacher, (list, tuple)):
+        return type(teacher)(share_if_fitted(member) for member in teacher)
+    if teacher is None or is_fitted(teacher):
+        return teacher
+    return clone(teacher)
+
+
+def fitted_teacher(teacher, X, y, sample_weight=None, random_state=None):
+    """``teacher`` itself when fitted, else a clone of it fitted on ``(X, y)``.
+
+    ``random_state`` seeds the clone's unset random states (see
+    :func:`~skdistill._seeding.seed_unset_random_states`).
+    """
+    if is_fitted(teacher):
+        return teacher
+    if isinstance(teacher, (list, tuple)):
+        teacher = TeacherEnsemble(list(teacher))
+    if isinstance(teacher, TeacherEnsemble):
+        return clone(teacher).fit(X, y, sample_weight, random_state=random_state)
+    fitted = seed_unset_random_states(clone(teacher), random_state)
+    return fit_with_weight(fitted, X, y, sample_weight, role="teacher")
+
+
+def _is_lightgbm_booster(obj):
+    return comes_from(obj, "lightgbm") and type(obj).__name__ == "Booster"
+
+
+def _booster_is_classifier(booster):
+    objective = str(booster.params.get("objective", "regression")).split()[0]
+    return objective in _CLASSIFICATION_OBJECTIVES
+
+
+def teacher_kind(teacher):
+    """``"classifier"``, ``"regressor"`` or ``None`` when it cannot be told."""
+    if isinstance(teacher, (list, tuple)):
+        kinds = {teacher_kind(member) for member in teacher}
+        return kinds.pop() if len(kinds) == 1 else None
+    if _is_lightgbm_booster(teacher):
+        return "classifier" if _booster_is_classifier(teacher) else "regressor"
+    if is_classifier(teacher) or hasattr(teacher, "classes_"):
+        return "classifier"
+    if is_regressor(teacher):
+        return "regressor"
+    return None
+
+
+def check_teacher_kind(teacher, expected, estimator_name):
+    """Raise a clear error when a teacher of the wrong kind is given."""
+    kind = teacher_kind(teacher)
+    if kind is not None and kind != expected:
+        other = "DistilledRegressor" if kind == "regressor" else "DistilledClassifier"
+        raise ValueError(
+            f"{estimator_name} needs a {expected} as `teacher`, but got the "
+            f"{kind} {type(teacher).__name__}. Use {other} to distil a {kind}, "
+            f"or pass a {expected}."
+        )
+
+
+def as_teacher(teacher, kind):
+    """Wrap a fitted ``teacher`` into the adapter for ``kind``.
+
+    Parameters
+    ----------
+    teacher : object
+        A fitted model: scikit-learn estimator or Pipeline, LightGBM model or
+        ``Booster``, XGBoost or CatBoost model, :class:`TeacherEnsemble`, or a
+        list of those.
+    kind : {"classifier", "regressor"}
+        What the distiller needs from it.
+
+    Returns
+    -------
+    adapter : object
+        ``ClassifierTeacher`` (``logits``, ``classes_``) or
+        ``RegressorTeacher`` (``predictions``).
+    """
+    if isinstance(teacher, (list, tuple)):
+        teacher = TeacherEnsemble(list(teacher))
+    if isinstance(teacher, TeacherEnsemble):
+        members = [as_teacher(member, kind) for member in teacher.teachers]
+        return EnsembleTeacher(teacher, members, teacher.weights)
+    if kind == "classifier":
+        return ClassifierTeacher(teacher)
+    return RegressorTeacher(teacher)
+
+
+def _align_columns(teacher, X):
+    """Reorder DataFrame columns to the order the teacher was fitted on."""
+    names = getattr(teacher, "feature_names_in_", None)
+    if names is None or not hasattr(X, "columns"):
+        return X
+    if list(X.columns) == list(names):
+        return X
+    return X[list(names)]
+
+
+class ClassifierTeacher:
+    """Raw margins of a fitted classifier, one column per teacher class."""
+
+    def __init__(self, estimator):
+        self.estimator = estimator
+        if _is_lightgbm_booster(estimator):
+            n_outputs = estimator.num_model_per_iteration()
+            self.classes_ = np.arange(max(n_outputs, 2))
+            return
+        if not hasattr(estimator, "classes_"):
+            raise ValueError(
+                f"The `teacher` {type(estimator).__name__} has no `classes_`: "
+                "DistilledClassifier needs a fitted classifier as teacher."
+            )
+        if not any(
+            hasattr(estimator, method) for method in ("decision_function", "predict_proba")
+        ) and not _has_margin_predict(estimator):
+            raise ValueError(
+                f"The `teacher` {type(estimator).__name__} has neither "
+                "`predict_proba` nor `decision_function`, so it gives no soft "
+                "targets. Use a probabilistic classifier, or wrap it in "
+                "sklearn.calibration.CalibratedClassifierCV."
+            )
+        self.classes_ = np.asarray(estimator.classes_)
+
+    def logits(self, X):
+        """Raw margins of shape ``(n_samples, n_classes)``, float64."""
+        X = _align_columns(self.estimator, X)
+        margins = np.asarray(self._raw_margins(X), dtype=np.float64)
+        if margins.ndim == 1 or margins.shape[1] == 1:
+            # A binary margin m is log(p1 / p0); [-m/2, m/2] has the same softmax.
+            half = margins.reshape(-1) / 2.0
+            margins = np.column_stack([-half, half])
+        if margins.shape[1] != len(self.classes_):
+            raise ValueError(
+                f"The `teacher` returned {margins.shape[1]} outputs for "
+                f"{len(self.classes_)} classes."
+            )
+        return margins
+
+    def _raw_margins(self, X):
+        est = self.estimator
+        if _is_lightgbm_booster(est):
+            return est.predict(X, raw_score=True)
+        if comes_from(est, "xgboost"):
+            return est.predict(X, output_margin=True)
+        if comes_from(est, "catboost"):
+            return est.predict(X, prediction_type="RawFormulaVal")
+        if hasattr(est, "decision_function"):
+            return est.decision_function(X)
+        return np.log(np.clip(est.predict_proba(X), _PROBA_FLOOR, 1.0))
+
+
+def _has_margin_predict(estimator):
+    return comes_from(estimator, "xgboost") or comes_from(estimator, "catboost")
+
+
+class RegressorTeacher:
+    """Predictions of a fitted single-output regressor."""
+
+    def __init__(self, estimator):
+        if not hasattr(estimator, "predict"):
+            raise ValueError(
+                f"The `teacher` {type(estimator).__name__} has no `predict`: "
+                "DistilledRegressor needs a fitted regressor as teacher."
+            )
+        self.estimator = estimator
+
+    def predictions(self, X):
+        """Predictions of shape ``(n_samples,)``, float64."""
+        X = _align_columns(self.estimator, X)
+        predictions = np.asarray(self.estimator.predict(X), dtype=np.float64)
+        if predictions.ndim == 2 and predictions.shape[1] == 1:
+            predictions = predictions[:, 0]
+        if predictions.ndim != 1:
+            raise ValueError(
+                "DistilledRegressor supports single-output teachers; the "
+                f"`teacher` returned predictions of shape {predictions.shape}."
+            )
+        return predictions
+
+
+class EnsembleTeacher:
+    """Weighted average of member teachers (log-probabilities for classifiers)."""
+
+    def __init__(self, ensemble, members, weights):
+        self.estimator = ensemble
+        self.members = members
+        self.weights = _normalised_weights(weights, len(members))
+        if isinstance(members[0], ClassifierTeacher):
+            self.classes_ = np.unique(np.concatenate([m.classes_ for m in members]))
+
+    def logits(self, X):
+        """Weighted mean of the members' log-probabilities over the union of classes."""
+        total = np.zeros((_num_rows(X), len(self.classes_)))
+        for member, weight in zip(self.members, self.weights):
+            columns = np.searchsorted(self.classes_, member.classes_)
+            # A class a member never saw gets its floor probability.
+            log_proba = np.full_like(total, np.log(_PROBA_FLOOR))
+            log_proba[:, columns] = log_softmax(member.logits(X), axis=1)
+            total += weight * log_proba
+        return total
+
+    def predictions(self, X):
+        """Weighted mean of the members' predictions."""
+        return sum(w * m.predictions(X) for m, w in zip(self.members, self.weights))
+
+
+def _num_rows(X):
+    return X.shape[0] if hasattr(X, "shape") else len(X)
+
+
+def _normalised_weights(weights, n_members):
+    if weights is None:
+        return np.full(n_members, 1.0 / n_members)
+    weights = np.asarray(weights, dtype=np.float64)
+    if weights.shape != (n_members,) or not np.all(np.isfinite(weights)):
+        raise ValueError(
+            f"`weights` must hold one finite number per teacher ({n_members}), "
+            f"got {weights!r}."
+        )
+    if np.any(weights < 0) or weights.sum() <= 0:
+        raise ValueError(f"`weights` must be non-negative with a positive sum, got {weights!r}.")
+    return weights / weights.sum()
+
+
+class TeacherEnsemble(BaseEstimator):
+    """Several teachers acting as one.
+
+    Classifiers are averaged in log-probability space (a weighted geometric
+    mean of their probabilities, the product-of-experts reading of an
+    ensemble); regressors are averaged. Fitted members are used as given and
+    shared by ``clone``; unfitted members are cloned and fitted by ``fit``.
+    Passing a plain list as ``teacher`` to a distiller is shorthand for this.
+
+    Parameters
+    ----------
+    teachers : list of estimators
+        Fitted or unfitted models, all classifiers or all regressors.
+    weights : array-like of shape (n_teachers,), default=None
+        Non-negative weights; ``None`` weighs every teacher equally.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The union of the members' classes (classification only).
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_breast_cancer
+    >>> from sklearn.ensemble import RandomForestClassifier
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skdistill import TeacherEnsemble
+    >>> X, y = load_breast_cancer(return_X_y=True)
+    >>> forest = RandomForestClassifier(n_estimators=20, random_state=0).fit(X, y)
+    >>> ensemble = TeacherEnsemble([forest, LogisticRegression(max_iter=5000)])
+    >>> ensemble.fit(X, y).predict_proba(X[:2]).shape
+    (2, 2)
+    """
+
+    def __init__(self, teachers, weights=None):
+        self.teachers = teachers
+        self.weights = weights
+
+    def fit(self, X, y, sample_weight=None, random_state=None):
+        """Fit clones of the unfitted members on ``(X, y)``; fitted ones are kept.
+
+        ``random_state`` seeds the members' unset random states.
+        """
+        if not isinstance(self.teachers, (list, tuple)) or not self.teachers:
+            raise ValueError("`teachers` must be a non-empty list of estimators.")
+        rng = check_random_state(random_state)
+        self.teachers = [
+            fitted_teacher(t, X, y, sample_weight, rng.randint(np.iinfo(np.int32).max))
+            for t in self.teachers
+        ]
+        return self
+
+    def __sklearn_clone__(self):
+        return type(self)(share_if_fitted(list(self.teachers)), weights=self.weights)
+
+    def __sklearn_is_fitted__(self):
+        return isinstance(self.teachers, (list, tuple)) and is_fitted(self.teachers)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        kind = teacher_kind(self.teachers) if isinstance(self.teachers, list) else None
+        tags.estimator_type = kind
+        return tags
+
+    @property
+    def classes_(self):
+        return self._adapter().classes_
+
+    def _adapter(self):
+        check_is_fitted(self)
+        return as_teacher(self, teacher_kind(self.teachers) or "regressor")
+
+    def predict_proba(self, X):
+        """Class probabilities of the log-space average (classification)."""
+        from scipy.special import softmax
+
+        return softmax(self._adapter().logits(X), axis=1)
+
+    def predict(self, X):
+        """Averaged prediction (regression) or most probable class."""
+        adapter = self._adapter()
+        if isinstance(adapter.members[0], ClassifierTeacher):
+            return adapter.classes_[np.argmax(adapter.logits(X), axis=1)]
+        return adapter.predictions(X)
+
+
+def check_teacher_features(teacher, n_features, feature_names):
+    """Raise when the teacher was fitted on other features than ``X`` has."""
+    if isinstance(teacher, (list, tuple, TeacherEnsemble)):
+        members = teacher.teachers if isinstance(teacher, TeacherEnsemble) else teacher
+        for member in members:
+            check_teacher_features(member, n_features, feature_names)
+        return
+    expected = getattr(teacher, "n_features_in_", None)
+    if _is_lightgbm_booster(teacher):
+        expected = teacher.num_feature()
+    names = getattr(teacher, "feature_names_in_", None)
+    if names is not None and feature_names is not None:
+        missing = sorted(set(names) - set(feature_names))
+        extra = sorted(set(feature_names) - set(names))
+        if missing or extra:
+            raise ValueError(
+                "X's columns differ from those the `teacher` was fitted on "
+                f"(missing: {missing[:5]}, unexpected: {extra[:5]}). Pass X with "
+                "the teacher's feature names."
+            )
+        return
+    if isinstance(expected, numbers.Integral) and expected != n_features:
+        raise ValueError(
+            f"X has {n_features} features but the `teacher` was fitted on "
+            f"{expected}. Pass X with the columns the teacher was fitted on."
+        )

@@ -1,0 +1,62 @@
+"""scikit-learn's own estimator checks, our peer test suite."""
+
+from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier, RandomForestRegressor
+from sklearn.linear_model import LogisticRegression
+from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from skdistill import DistilledClassifier, DistilledRegressor
+
+ESTIMATORS = [
+    DistilledClassifier(random_state=0),
+    DistilledClassifier(
+        RandomForestClassifier(n_estimators=10), DecisionTreeClassifier(), random_state=0
+    ),
+    DistilledClassifier(
+        GradientBoostingClassifier(n_estimators=20),
+        LogisticRegression(max_iter=1000),
+        temperature=2.0,
+        random_state=0,
+    ),
+    DistilledClassifier(
+        RandomForestClassifier(n_estimators=10),
+        DecisionTreeRegressor(max_depth=6),
+        alpha=1.0,
+        random_state=0,
+    ),
+    DistilledRegressor(random_state=0),
+    DistilledRegressor(
+        RandomForestRegressor(n_estimators=10), DecisionTreeRegressor(), random_state=0
+    ),
+]
+
+# Teachers for which scikit-learn itself declares that weighting a row is not
+# the same as repeating it (bootstrap draws, histogram binning of a subsample).
+# The distiller passes sample_weight to its teacher, so it inherits that.
+_WEIGHT_IS_NOT_REPETITION = (
+    "the teacher ({}) treats sample_weight differently from repeated rows; "
+    "scikit-learn declares the same expected failure for it"
+)
+
+
+def expected_failures(estimator):
+    teacher = estimator.teacher
+    if teacher is None:
+        teacher = estimator._default_teacher()
+    if type(teacher).__name__ not in {
+        "RandomForestClassifier",
+        "RandomForestRegressor",
+        "HistGradientBoostingClassifier",
+        "HistGradientBoostingRegressor",
+    }:
+        return {}
+    reason = _WEIGHT_IS_NOT_REPETITION.format(type(teacher).__name__)
+    return {
+        "check_sample_weight_equivalence_on_dense_data": reason,
+        "check_sample_weight_equivalence_on_sparse_data": reason,
+    }
+
+
+@parametrize_with_checks(ESTIMATORS, expected_failed_checks=expected_failures)
+def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)
