@@ -1,7 +1,7 @@
 """Soft targets: tempered teacher distributions blended with the true labels."""
 
 import numpy as np
-from scipy.special import log_softmax, softmax
+from scipy.special import softmax
 
 # Below this a soft probability is treated as zero where a strategy needs
 # sparsity; log() of a student's probability is floored the same way.
@@ -28,8 +28,8 @@ def one_hot(y_encoded, n_classes):
 
 
 def blend(teacher_proba, y_encoded, alpha):
-    """``alpha * teacher_proba + (1 - alpha) * one_hot(y)``."""
-    if alpha == 1.0:
+    """``alpha * teacher_proba + (1 - alpha) * one_hot(y)``; ``alpha`` may be per row."""
+    if np.all(alpha == 1.0):
         return teacher_proba
     return alpha * teacher_proba + (1.0 - alpha) * one_hot(y_encoded, teacher_proba.shape[1])
 
@@ -52,8 +52,3 @@ def sharpen(proba, temperature):
     if temperature == 1.0:
         return proba
     return softmax(temperature * np.log(np.clip(proba, PROBA_FLOOR, 1.0)), axis=1)
-
-
-def sharpen_log(log_proba, temperature):
-    """Log-space twin of :func:`sharpen` for decision functions."""
-    return log_softmax(temperature * np.asarray(log_proba, dtype=np.float64), axis=1)

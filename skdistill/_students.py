@@ -27,7 +27,8 @@ class Lesson:
 
     ``teacher_output`` holds raw logits ``(n, K)`` for classification, and
     predictions ``(n,)`` for regression; ``y`` is integer-coded for
-    classification.
+    classification. Rows where ``labelled`` is False (a transfer set, rows
+    without labels) learn from the teacher alone; their ``y`` is ignored.
     """
 
     X: object
@@ -36,6 +37,12 @@ class Lesson:
     alpha: float
     temperature: float = 1.0
     sample_weight: np.ndarray = None
+    labelled: np.ndarray = None
+
+    def _alpha_per_row(self):
+        if self.labelled is None:
+            return self.alpha
+        return np.where(self.labelled, self.alpha, 1.0)[:, None]
 
     @property
     def n_classes(self):
@@ -43,11 +50,14 @@ class Lesson:
 
     def soft_targets(self):
         """Blend of the tempered teacher distribution and the one-hot labels."""
-        return blend(tempered_softmax(self.teacher_output, self.temperature), self.y, self.alpha)
+        teacher = tempered_softmax(self.teacher_output, self.temperature)
+        return blend(teacher, self.y, self._alpha_per_row())
 
     def blended_regression_targets(self):
         """``alpha * teacher + (1 - alpha) * y``."""
-        return self.alpha * self.teacher_output + (1.0 - self.alpha) * self.y
+        alpha = self._alpha_per_row()
+        alpha = alpha if np.isscalar(alpha) else alpha[:, 0]
+        return alpha * self.teacher_output + (1.0 - alpha) * self.y
 
 
 class WeightedRows:
