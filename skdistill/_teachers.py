@@ -67,10 +67,10 @@ def fitted_teacher(teacher, X, y, sample_weight=None, random_state=None):
     ``random_state`` seeds the clone's unset random states (see
     :func:`~skdistill._seeding.seed_unset_random_states`).
     """
-    if is_fitted(teacher):
-        return teacher
     if isinstance(teacher, (list, tuple)):
         teacher = TeacherEnsemble(list(teacher))
+    if is_fitted(teacher):
+        return teacher
     if isinstance(teacher, TeacherEnsemble):
         return clone(teacher).fit(X, y, sample_weight, random_state=random_state)
     fitted = seed_unset_random_states(clone(teacher), random_state)
@@ -93,11 +93,17 @@ def teacher_kind(teacher):
         return kinds.pop() if len(kinds) == 1 else None
     if _is_lightgbm_booster(teacher):
         return "classifier" if _booster_is_classifier(teacher) else "regressor"
-    if is_classifier(teacher) or hasattr(teacher, "classes_"):
+    if hasattr(teacher, "classes_") or _declared_type(teacher) == "classifier":
         return "classifier"
-    if is_regressor(teacher):
-        return "regressor"
-    return None
+    return _declared_type(teacher)
+
+
+def _declared_type(model):
+    """The estimator type a model declares in its tags, if it has any."""
+    try:
+        return "classifier" if is_classifier(model) else "regressor" if is_regressor(model) else None
+    except AttributeError:  # duck-typed models without scikit-learn tags
+        return None
 
 
 def check_teacher_kind(teacher, expected, estimator_name):
