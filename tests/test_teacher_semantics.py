@@ -171,3 +171,20 @@ def test_regressor_grid_search_keeps_teacher():
     teacher = RandomForestRegressor(n_estimators=5, random_state=0).fit(X, y)
     search = GridSearchCV(DistilledRegressor(teacher), {"alpha": [0.2, 0.8]}, cv=2).fit(X, y)
     assert search.best_estimator_.teacher_ is teacher
+
+
+def test_fidelity_scorer_in_grid_search_reuses_teacher_outputs(iris):
+    from skdistill.metrics import fidelity_scorer
+
+    X, y = iris
+    teacher = fitted_counting_forest(X, y)
+    search = GridSearchCV(
+        DistilledClassifier(teacher, DecisionTreeClassifier(max_depth=2), random_state=0),
+        {"alpha": [0.0, 1.0]},
+        scoring={"fidelity": fidelity_scorer, "accuracy": "accuracy"},
+        refit="fidelity",
+        cv=KFold(3, shuffle=True, random_state=0),
+    ).fit(X, y)
+    # Training and test part of each fold, plus the final refit.
+    assert teacher.proba_calls == 3 + 3 + 1
+    assert 0.5 < search.best_score_ <= 1.0
