@@ -7,6 +7,7 @@ modify the model they wrap.
 """
 
 import numbers
+import re
 
 import numpy as np
 from scipy.special import log_softmax
@@ -151,9 +152,32 @@ def _align_columns(teacher, X):
     names = getattr(teacher, "feature_names_in_", None)
     if names is None or not hasattr(X, "columns"):
         return X
-    if list(X.columns) == list(names):
-        return X
-    return X[list(names)]
+    order = teacher_column_order(names, X.columns)
+    return X if order == list(X.columns) else X[order]
+
+
+def _comparable(name):
+    # LightGBM stores feature names with whitespace replaced by underscores.
+    return re.sub(r"\s", "_", str(name))
+
+
+def teacher_column_order(teacher_names, columns):
+    """X's columns in the order of the teacher's feature names, matched by name.
+
+    Raises a ValueError naming the missing and unexpected columns when the
+    two sets differ.
+    """
+    by_name = {_comparable(column): column for column in columns}
+    wanted = [_comparable(name) for name in teacher_names]
+    missing = [name for name in wanted if name not in by_name]
+    extra = sorted(set(by_name) - set(wanted))
+    if missing or extra:
+        raise ValueError(
+            "X's columns differ from those the `teacher` was fitted on "
+            f"(missing: {missing[:5]}, unexpected: {extra[:5]}). Pass X with "
+            "the teacher's feature names."
+        )
+    return [by_name[name] for name in wanted]
 
 
 class ClassifierTeacher:
@@ -380,14 +404,7 @@ def check_teacher_features(teacher, n_features, feature_names):
         expected = teacher.num_feature()
     names = getattr(teacher, "feature_names_in_", None)
     if names is not None and feature_names is not None:
-        missing = sorted(set(names) - set(feature_names))
-        extra = sorted(set(feature_names) - set(names))
-        if missing or extra:
-            raise ValueError(
-                "X's columns differ from those the `teacher` was fitted on "
-                f"(missing: {missing[:5]}, unexpected: {extra[:5]}). Pass X with "
-                "the teacher's feature names."
-            )
+        teacher_column_order(names, feature_names)
         return
     if isinstance(expected, numbers.Integral) and expected != n_features:
         raise ValueError(

@@ -1,0 +1,156 @@
+"""Entry point: ``python -m benchmarks [--smoke | --quick | --full] [options]``.
+
+Writes ``panel_<scale>.csv`` and a markdown report ``results_<scale>.md`` to
+``--results`` (default ``benchmarks/results/``, which the docs include): the
+panel of teachers x students x datasets, the GridSearchCV teacher-evaluation
+count, and, when the torch extra is installed, the neural training throughput
+against a plain torch loop.
+"""
+
+import argparse
+import platform
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.model_selection import GridSearchCV, KFold
+from sklearn.tree import DecisionTreeClassifier
+
+from skdistill import DistilledClassifier, teacher_output_cache
+
+from .panel import SCALES, run_dataset
+
+ROOT = Path(__file__).resolve().parent.parent
+PANELS = {
+    "smoke": ["breast_cancer", "digits", "diabetes"],
+    "quick": ["breast_cancer", "digits", "mlc_churn", "hpc", "concrete", "computers"],
+    "full": ["adult", "mlc_churn", "hpc", "mnist_5k", "digits", "flights_delayed",
+             "diamonds", "computers", "concrete"],
+}
+
+
+def load(name):
+    """(X DataFrame, y, task); bundled scikit-learn data needs no extra."""
+    if name == "diabetes":
+        X, y = load_diabetes(return_X_y=True, as_frame=True)
+        return X, y.to_numpy(), "regression"
+    if name == "breast_cancer":
+        X, y = load_breast_cancer(return_X_y=True, as_frame=True)
+        return X, y.to_numpy(), "binary"
+    if name == "digits":
+        X, y = load_digits(return_X_y=True, as_frame=True)
+        return X, y.to_numpy(), "multiclass"
+    from .datasets import load as load_real
+
+    return load_real(name)
+
+
+class _CountingForest(RandomForestClassifier):
+    calls = Counter()
+
+    def predict_proba(self, X):
+        _CountingForest.calls["predict_proba"] += 1
+        return super().predict_proba(X)
+
+
+def grid_search_teacher_evaluations():
+    """Teacher evaluations of a 3-fold, 3x3 grid over temperature x alpha."""
+    X, y = load_breast_cancer(return_X_y=True)
+    teacher = _CountingForest(n_estimators=50, random_state=0).fit(X, y)
+    _CountingForest.calls.clear()
+    teacher_output_cache.clear()
+    GridSearchCV(
+        DistilledClassifier(teacher, DecisionTreeClassifier(max_depth=4), random_state=0),
+        {"temperature": [1, 2, 4], "alpha": [0.25, 0.5, 1.0]},
+        cv=KFold(3, shuffle=True, random_state=0),
+    ).fit(X, y)
+    return {"candidates": 9, "folds": 3, "fits": 9 * 3 + 1,
+            "teacher_evaluations": _CountingForest.calls["predict_proba"]}
+
+
+def neural_throughput(smoke):
+    try:
+        from .bench_neural_throughput import throughput_ratios
+    except ImportError:
+        return None
+    return throughput_ratios(smoke=smoke)
+
+
+def markdown_report(frame, scale_name, command, grid, throughput):
+    lines = [
+        f"# Benchmark results ({scale_name})",
+        "",
+        f"Produced by `{command}` on {platform.node() or 'this machine'}: "
+        f"{platform.processor() or platform.machine()}, Python {platform.python_version()}, "
+        f"{time.strftime('%Y-%m-%d')}.",
+        "",
+        "quality: ROC AUC (binary), accuracy (multiclass), R² (regression), on a 25% test "
+        "split. fidelity: agreement with the teacher's predicted class (R² to the teacher's "
+        "predictions for regression). size/speed ratios: teacher over student, same run.",
+        "",
+        "## GridSearchCV over temperature x alpha",
+        "",
+        f"{grid['candidates']} candidates x {grid['folds']} folds = {grid['fits']} fits; "
+        f"teacher evaluations: **{grid['teacher_evaluations']}** (one per training fold "
+        "plus the final refit).",
+        "",
+    ]
+    if throughput is not None:
+        lines += ["## Neural training throughput against a plain torch loop", "",
+                  throughput.to_markdown(index=False), ""]
+    columns = ["dataset", "teacher", "student", "mode", "quality", "fidelity", "pickled_kb",
+               "size_ratio", "batch_speedup", "row_seconds", "fit_seconds", "peak_mb"]
+    lines += ["## Panel", "", frame[columns].to_markdown(index=False, floatfmt=".4g"), ""]
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--smoke", action="store_const", dest="scale", const="smoke",
+                      help="tiny sizes, seconds: keeps the entry point from rotting (CI)")
+    size.add_argument("--quick", action="store_const", dest="scale", const="quick",
+                      help="small datasets, minutes")
+    size.add_argument("--full", action="store_const", dest="scale", const="full",
+                      help="the whole panel of real datasets")
+    parser.add_argument("--datasets", help="comma-separated dataset names")
+    parser.add_argument("--teachers", help="comma-separated: lgbm, forest, vote")
+    parser.add_argument("--students", help="comma-separated: tree4, tree6, logistic, lgbm50x15, mlp")
+    parser.add_argument("--augment", help="also distil with this augmenter (e.g. munge)")
+    parser.add_argument("--results", type=Path, default=ROOT / "benchmarks" / "results",
+                        help="folder for the CSV and the markdown report")
+    parser.set_defaults(scale="quick")
+    args = parser.parse_args(argv)
+    scale = SCALES[args.scale]
+    names = args.datasets.split(",") if args.datasets else PANELS[args.scale]
+    split = lambda text: set(text.split(",")) if text else None  # noqa: E731
+
+    rows = []
+    for name in names:
+        X, y, task = load(name)
+        print(f"{name}: {X.shape[0]} rows x {X.shape[1]} features, {task}", flush=True)
+        rows += run_dataset(name, X, y, task, scale, split(args.teachers),
+                            split(args.students), args.augment)
+    frame = pd.DataFrame(rows)
+    grid = grid_search_teacher_evaluations()
+    throughput = neural_throughput(smoke=args.scale == "smoke")
+
+    args.results.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(args.results / f"panel_{args.scale}.csv", index=False)
+    command = "python -m benchmarks " + " ".join(argv if argv is not None else sys.argv[1:])
+    report = markdown_report(frame, args.scale, command.strip(), grid, throughput)
+    (args.results / f"results_{args.scale}.md").write_text(report)
+    print(report)
+    if grid["teacher_evaluations"] != grid["folds"] + 1:
+        raise SystemExit("the teacher was evaluated more than once per training fold")
+    return frame
+
+
+if __name__ == "__main__":
+    np.seterr(all="ignore")
+    main()

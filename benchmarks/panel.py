@@ -1,0 +1,199 @@
+"""The benchmark panel: teachers x students x datasets, labels vs distilled.
+
+For every (dataset, teacher, student) it fits the student on the labels alone
+and distilled from the teacher (same hyperparameters otherwise), and records
+quality, fidelity, size and speed, with ratios to the teacher measured in the
+same run.
+"""
+
+import pickle
+import time
+import tracemalloc
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.compose import make_column_selector, make_column_transformer
+from sklearn.ensemble import (
+    RandomForestClassifier,
+    RandomForestRegressor,
+    VotingClassifier,
+    VotingRegressor,
+)
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.metrics import accuracy_score, r2_score, roc_auc_score
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
+
+from skdistill import DistilledClassifier, DistilledRegressor
+from skdistill.metrics import fidelity_score
+
+
+@dataclass
+class Scale:
+    """How big a run is: teacher sizes, rows, timing repeats."""
+
+    lgbm_trees: int
+    rf_trees: int
+    max_train_rows: int
+    repeats: int
+
+
+SCALES = {
+    "smoke": Scale(lgbm_trees=20, rf_trees=10, max_train_rows=600, repeats=1),
+    "quick": Scale(lgbm_trees=300, rf_trees=200, max_train_rows=20_000, repeats=3),
+    "full": Scale(lgbm_trees=1000, rf_trees=500, max_train_rows=250_000, repeats=5),
+}
+
+
+def encoder():
+    """One-hot for categoricals, imputation for NaN: what trees and linear models need."""
+    return make_column_transformer(
+        (
+            make_pipeline(SimpleImputer(strategy="median"), StandardScaler()),
+            make_column_selector(dtype_include="number"),
+        ),
+        (
+            make_pipeline(
+                SimpleImputer(strategy="most_frequent"),
+                OneHotEncoder(handle_unknown="ignore", min_frequency=20),
+            ),
+            make_column_selector(dtype_exclude="number"),
+        ),
+    )
+
+
+def _lightgbm(task, **params):
+    import lightgbm
+
+    cls = lightgbm.LGBMRegressor if task == "regression" else lightgbm.LGBMClassifier
+    return cls(verbose=-1, **params)
+
+
+def teachers(task, scale):
+    """(name, unfitted teacher) pairs: LightGBM, random forest, and their soft vote."""
+    lgbm = _lightgbm(task, n_estimators=scale.lgbm_trees, num_leaves=63, learning_rate=0.05)
+    if task == "regression":
+        forest = make_pipeline(encoder(), RandomForestRegressor(
+            scale.rf_trees, min_samples_leaf=2, max_features=0.5, n_jobs=-1))
+        vote = VotingRegressor([("lgbm", lgbm), ("rf", forest)])
+    else:
+        forest = make_pipeline(encoder(), RandomForestClassifier(
+            scale.rf_trees, min_samples_leaf=2, n_jobs=-1))
+        vote = VotingClassifier([("lgbm", lgbm), ("rf", forest)], voting="soft")
+    return [("lgbm", lgbm), ("forest", forest), ("vote", vote)]
+
+
+def students(task):
+    """(name, unfitted student, size) triples; size counts leaves, trees or weights."""
+    if task == "regression":
+        return [
+            ("tree4", make_pipeline(encoder(), DecisionTreeRegressor(max_depth=4))),
+            ("tree6", make_pipeline(encoder(), DecisionTreeRegressor(max_depth=6))),
+            ("linear", make_pipeline(encoder(), Ridge())),
+            ("lgbm50x15", _lightgbm(task, n_estimators=50, num_leaves=15)),
+        ] + _mlp(task)
+    return [
+        ("tree4", make_pipeline(encoder(), DecisionTreeClassifier(max_depth=4))),
+        ("tree6", make_pipeline(encoder(), DecisionTreeClassifier(max_depth=6))),
+        ("logistic", make_pipeline(encoder(), LogisticRegression(max_iter=2000))),
+        ("lgbm50x15", _lightgbm(task, n_estimators=50, num_leaves=15)),
+    ] + _mlp(task)
+
+
+def _mlp(task):
+    try:
+        from skdistill import make_mlp_student
+    except ImportError:  # the neural extra is not installed
+        return []
+    return [("mlp", make_mlp_student(task="regression" if task == "regression" else "classification"))]
+
+
+def _median_seconds(function, repeats):
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
+
+
+def _fit_measured(model, X, y):
+    tracemalloc.start()
+    start = time.perf_counter()
+    model.fit(X, y)
+    seconds = time.perf_counter() - start
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return seconds, peak
+
+
+def _quality(task, model, X, y):
+    if task == "regression":
+        return r2_score(y, model.predict(X))
+    if task == "binary":
+        return roc_auc_score(y, model.predict_proba(X)[:, 1])
+    return accuracy_score(y, model.predict(X))
+
+
+def _deployed(model):
+    """What would ship: a distiller's student (the teacher stays behind)."""
+    return getattr(model, "student_", model)
+
+
+def measure(task, model, X_test, y_test, teacher_pred, scale):
+    """Quality, fidelity, size and speed of a fitted model."""
+    batch = X_test.iloc[: min(10_000, len(X_test))]
+    row = X_test.iloc[:1]
+    return {
+        "quality": _quality(task, model, X_test, y_test),
+        "fidelity": fidelity_score(teacher_pred, model.predict(X_test)),
+        "pickled_kb": len(pickle.dumps(_deployed(model))) / 1024,
+        "batch_seconds": _median_seconds(lambda: model.predict(batch), scale.repeats),
+        "row_seconds": _median_seconds(lambda: model.predict(row), max(5, scale.repeats)),
+    }
+
+
+def run_dataset(name, X, y, task, scale, teacher_names=None, student_names=None, augment=None):
+    """All rows of the panel for one dataset."""
+    if len(X) > scale.max_train_rows * 4 // 3:
+        X, _, y, _ = train_test_split(
+            X, y, train_size=scale.max_train_rows * 4 // 3, random_state=0,
+            stratify=None if task == "regression" else y,
+        )
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.25, random_state=0, stratify=None if task == "regression" else y
+    )
+    distiller = DistilledRegressor if task == "regression" else DistilledClassifier
+    rows = []
+    for teacher_name, teacher in teachers(task, scale):
+        if teacher_names and teacher_name not in teacher_names:
+            continue
+        teacher_fit_seconds, teacher_peak = _fit_measured(teacher, X_train, y_train)
+        teacher_pred = teacher.predict(X_test)
+        teacher_row = measure(task, teacher, X_test, y_test, teacher_pred, scale)
+        rows.append({"dataset": name, "teacher": teacher_name, "student": "(teacher)",
+                     "mode": "teacher", "fit_seconds": teacher_fit_seconds,
+                     "peak_mb": teacher_peak / 2**20, **teacher_row})
+        for student_name, student in students(task):
+            if student_names and student_name not in student_names:
+                continue
+            modes = [("labels", clone(student)),
+                     ("distilled", distiller(teacher, student, random_state=0))]
+            if augment:
+                modes.append((f"distilled+{augment}",
+                              distiller(teacher, student, augment=augment, random_state=0)))
+            for mode, model in modes:
+                fit_seconds, peak = _fit_measured(model, X_train, y_train)
+                result = measure(task, model, X_test, y_test, teacher_pred, scale)
+                rows.append({
+                    "dataset": name, "teacher": teacher_name, "student": student_name,
+                    "mode": mode, "fit_seconds": fit_seconds, "peak_mb": peak / 2**20,
+                    **result,
+                    "size_ratio": teacher_row["pickled_kb"] / result["pickled_kb"],
+                    "batch_speedup": teacher_row["batch_seconds"] / result["batch_seconds"],
+                })
+    return rows

@@ -1,0 +1,22 @@
+"""The benchmark entry point runs end to end at smoke size, so it never rots."""
+
+import pytest
+
+pytest.importorskip("lightgbm")
+pytest.importorskip("tabulate")
+
+
+def test_smoke_benchmark_writes_results(tmp_path):
+    from benchmarks.__main__ import main
+
+    frame = main([
+        "--smoke", "--datasets", "breast_cancer,diabetes", "--teachers", "lgbm",
+        "--students", "tree4,lgbm50x15", "--results", str(tmp_path),
+    ])
+    assert (tmp_path / "panel_smoke.csv").exists()
+    report = (tmp_path / "results_smoke.md").read_text()
+    assert "teacher evaluations: **4**" in report
+    distilled = frame[frame["mode"] == "distilled"]
+    assert len(distilled) == 4
+    assert distilled["fidelity"].between(-1, 1).all()
+    assert (distilled["size_ratio"] > 0).all()
