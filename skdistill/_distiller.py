@@ -205,7 +205,7 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         Class labels, from ``y``.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
 
     See Also
@@ -419,7 +419,7 @@ class DistilledRegressor(RegressorMixin, _BaseDistiller):
         The strategy that trained the student.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
 
     See Also

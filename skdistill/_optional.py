@@ -2,7 +2,13 @@
 
 import importlib
 
-_EXTRA_OF = {"torch": "torch", "skorch": "torch", "lightgbm": "lightgbm"}
+_EXTRA_OF = {
+    "torch": "torch",
+    "skorch": "torch",
+    "lightgbm": "lightgbm",
+    "matplotlib": "plot",
+    "matplotlib.pyplot": "plot",
+}
 
 
 def import_optional(name):
