@@ -8,6 +8,9 @@ _EXTRA_OF = {
     "lightgbm": "lightgbm",
     "matplotlib": "plot",
     "matplotlib.pyplot": "plot",
+    "onnx": "onnx",
+    "skl2onnx": "onnx",
+    "onnxmltools": "onnx",
 }
 
 
