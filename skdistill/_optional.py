@@ -9,6 +9,7 @@ _EXTRA_OF = {
     "matplotlib": "plot",
     "matplotlib.pyplot": "plot",
     "onnx": "onnx",
+    "distributed": "dask",
     "skl2onnx": "onnx",
     "onnxmltools": "onnx",
 }

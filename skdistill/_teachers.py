@@ -18,6 +18,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._fitting import fit_with_weight
 from ._optional import comes_from
+from .parallel import ScatteredTeacher
 from ._seeding import seed_unset_random_states
 
 # Probabilities are clipped here before the log so that a teacher that is
@@ -89,6 +90,8 @@ def _booster_is_classifier(booster):
 
 def teacher_kind(teacher):
     """``"classifier"``, ``"regressor"`` or ``None`` when it cannot be told."""
+    if isinstance(teacher, ScatteredTeacher):
+        return teacher_kind(teacher.teacher)
     if isinstance(teacher, (list, tuple)):
         kinds = {teacher_kind(member) for member in teacher}
         return kinds.pop() if len(kinds) == 1 else None
@@ -137,6 +140,8 @@ def as_teacher(teacher, kind):
         ``ClassifierTeacher`` (``logits``, ``classes_``) or
         ``RegressorTeacher`` (``predictions``).
     """
+    if isinstance(teacher, ScatteredTeacher):
+        teacher = teacher.teacher
     if isinstance(teacher, (list, tuple)):
         teacher = TeacherEnsemble(list(teacher))
     if isinstance(teacher, TeacherEnsemble):
@@ -394,6 +399,8 @@ class TeacherEnsemble(BaseEstimator):
 
 def check_teacher_features(teacher, n_features, feature_names):
     """Raise when the teacher was fitted on other features than ``X`` has."""
+    if isinstance(teacher, ScatteredTeacher):
+        teacher = teacher.teacher
     if isinstance(teacher, (list, tuple, TeacherEnsemble)):
         members = teacher.teachers if isinstance(teacher, TeacherEnsemble) else teacher
         for member in members:
