@@ -27,6 +27,7 @@ from sklearn.utils.validation import (
 )
 
 from ._fitting import final_step
+from ._persistence import without_teacher
 from ._seeding import seed_unset_random_states
 from ._students import CLASSIFICATION_STRATEGIES, REGRESSION_STRATEGIES, Lesson, choose_strategy
 from ._teacher_cache import teacher_output_cache
@@ -76,6 +77,11 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             for name, value in self.get_params(deep=False).items()
         }
         return type(self)(**params)
+
+    def __getstate__(self):
+        # A fitted distiller predicts with its student alone: saved files
+        # leave the teacher out and stay the size of the student.
+        return without_teacher(super().__getstate__())
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -18,6 +18,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._fitting import fit_with_weight
 from ._optional import comes_from
+from ._persistence import DetachedTeacher
 from .parallel import ScatteredTeacher
 from ._seeding import seed_unset_random_states
 
@@ -69,6 +70,8 @@ def fitted_teacher(teacher, X, y, sample_weight=None, random_state=None):
     ``random_state`` seeds the clone's unset random states (see
     :func:`~skdistill._seeding.seed_unset_random_states`).
     """
+    if isinstance(teacher, DetachedTeacher):
+        raise teacher.error()
     if isinstance(teacher, (list, tuple)):
         teacher = TeacherEnsemble(list(teacher))
     if is_fitted(teacher):
@@ -140,6 +143,8 @@ def as_teacher(teacher, kind):
         ``ClassifierTeacher`` (``logits``, ``classes_``) or
         ``RegressorTeacher`` (``predictions``).
     """
+    if isinstance(teacher, DetachedTeacher):
+        raise teacher.error()
     if isinstance(teacher, ScatteredTeacher):
         teacher = teacher.teacher
     if isinstance(teacher, (list, tuple)):
