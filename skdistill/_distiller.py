@@ -33,6 +33,7 @@ from ._students import CLASSIFICATION_STRATEGIES, REGRESSION_STRATEGIES, Lesson,
 from ._teacher_cache import teacher_output_cache
 from ._transfer import (
     augmentation_seed,
+    check_same_kind,
     draw_augmented_rows,
     in_chunks,
     matching_rows,
@@ -175,6 +176,7 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         """Augmented rows, then ``X_unlabeled``: the rows only the teacher labels."""
         parts = []
         if X_unlabeled is not None:
+            check_same_kind(X_unlabeled, X)
             X_unlabeled = matching_rows(self._validate_X(X_unlabeled, reset=False), X)
         augmenter = resolve_augmenter(self.augment)
         if augmenter is not None:

@@ -74,14 +74,18 @@ def draw_augmented_rows(augmenter, X, n_rows, random_state, verbose):
     return rows
 
 
-def matching_rows(X_unlabeled, X):
-    """``X_unlabeled`` in the form of ``X`` (DataFrame dtypes and categories), or an error."""
+def check_same_kind(X_unlabeled, X):
+    """Raise unless ``X_unlabeled`` and ``X`` are both DataFrames or both arrays."""
     if isinstance(X, pd.DataFrame) != isinstance(X_unlabeled, pd.DataFrame):
         raise TypeError(
             "X_unlabeled must be of the same kind as X: both pandas DataFrames or both "
             f"arrays; got X as {type(X).__name__} and X_unlabeled as "
             f"{type(X_unlabeled).__name__}."
         )
+
+
+def matching_rows(X_unlabeled, X):
+    """``X_unlabeled`` in the form of ``X`` (DataFrame dtypes and categories), or an error."""
     if not isinstance(X, pd.DataFrame):
         return X_unlabeled if sp.issparse(X_unlabeled) else np.asarray(X_unlabeled)
     X_unlabeled = X_unlabeled[list(X.columns)]
@@ -115,8 +119,10 @@ def transfer_sample_weight(sample_weight, n_samples, n_extra, transfer_weight):
     return np.concatenate([real, extra])
 
 
-def in_chunks(compute, X, n_jobs=None, verbose=0, chunk_rows=CHUNK_ROWS):
+def in_chunks(compute, X, n_jobs=None, verbose=0, chunk_rows=None):
     """``compute(X)`` evaluated on slices of ``chunk_rows`` rows, in parallel with joblib.
+
+    ``chunk_rows=None`` means :data:`CHUNK_ROWS`.
 
     Threads are preferred: tree ensembles and LightGBM release the GIL while
     predicting, and threads share the teacher instead of copying it to each
@@ -131,6 +137,7 @@ def in_chunks(compute, X, n_jobs=None, verbose=0, chunk_rows=CHUNK_ROWS):
     [1.0, 5.0, 9.0, 13.0, 17.0]
     """
     n_rows = X.shape[0]
+    chunk_rows = CHUNK_ROWS if chunk_rows is None else chunk_rows
     if n_rows <= chunk_rows:
         return np.asarray(compute(X))
     slices = [slice(start, start + chunk_rows) for start in range(0, n_rows, chunk_rows)]

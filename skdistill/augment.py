@@ -18,7 +18,8 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, validate_params
+from sklearn.utils import check_scalar
+from sklearn.utils._param_validation import Interval
 
 
 class _Columns:
@@ -99,14 +100,6 @@ def _source_rows(n_samples, n_rows, rng):
 class _Augmenter(BaseEstimator):
     """The shared ``sample`` entry point: input checks, then ``_generate``."""
 
-    @validate_params(
-        {
-            "X": ["array-like", "sparse matrix"],
-            "n_rows": [Interval(Integral, 0, None, closed="left")],
-            "random_state": ["random_state"],
-        },
-        prefer_skip_nested_validation=True,
-    )
     def sample(self, X, n_rows, random_state=None):
         """Draw ``n_rows`` new rows like the rows of ``X``.
 
@@ -128,6 +121,7 @@ class _Augmenter(BaseEstimator):
             New rows in X's form: the same columns, dtypes and categories.
         """
         self._validate_params()
+        check_scalar(n_rows, "n_rows", Integral, min_val=0)
         frame, restore = _as_frame(X)
         if len(frame) == 0:
             raise ValueError("X has no rows: augmenters need at least one row to imitate.")
@@ -234,11 +228,11 @@ class Munge(_Augmenter):
         neighbours = np.arange(n_samples)
         if n_samples < 2:
             return neighbours
-        features = _distance_features(frame, self.categorical_weight)
+        space = _DistanceSpace(frame, self.categorical_weight)
         n_blocks = -(-n_samples // self.search_rows)
         for block in np.array_split(rng.permutation(n_samples), n_blocks):
-            search = NearestNeighbors(n_neighbors=2).fit(features[block])
-            _, found = search.kneighbors(features[block])
+            features = space.features(block)
+            _, found = NearestNeighbors(n_neighbors=2).fit(features).kneighbors(features)
             # The closest hit is normally the row itself; with exact duplicates
             # it may be the twin, whose nearest is then this row: either way
             # the first hit that is not the row is a nearest neighbour.
@@ -247,31 +241,54 @@ class Munge(_Augmenter):
         return neighbours
 
 
-def _distance_features(frame, categorical_weight):
-    """Numeric columns scaled to unit variance, categorical columns one-hot and weighted."""
-    numeric, categorical = [], []
-    for name in frame.columns:
-        column = frame[name]
-        if _is_numeric(column):
-            values = column.to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
-            values[~np.isfinite(values)] = np.nan
-            spread = np.nanstd(values) if np.isfinite(values).any() else 0.0
-            centred = np.nan_to_num(values - np.nanmean(values)) if spread > 0 else 0 * values
-            numeric.append(centred / spread if spread > 0 else np.nan_to_num(centred))
-        else:
-            codes, _ = pd.factorize(column, use_na_sentinel=False)
-            categorical.append(codes)
-    blocks = [sp.csr_matrix(np.column_stack(numeric))] if numeric else []
-    # A mismatch puts 1/sqrt(2) on two one-hot columns: a squared distance of
-    # categorical_weight**2, the same as one standard deviation on a numeric column.
-    value = categorical_weight / np.sqrt(2.0)
-    for codes in categorical:
+class _DistanceSpace:
+    """Numeric columns scaled to unit variance, categorical columns one-hot and weighted.
+
+    A mismatch puts ``weight / sqrt(2)`` on two one-hot columns: a squared
+    distance of ``weight ** 2``, as one standard deviation on a numeric column.
+    Features are built block by block, so memory follows the block size.
+    """
+
+    # Wider one-hot blocks are kept sparse (many categories), narrower dense
+    # (dense distances run on BLAS, much faster).
+    _MAX_DENSE_WIDTH = 2048
+
+    def __init__(self, frame, categorical_weight):
+        numeric, codes = [], []
+        for name in frame.columns:
+            column = frame[name]
+            if _is_numeric(column):
+                numeric.append(_standardised(column))
+            else:
+                codes.append(pd.factorize(column, use_na_sentinel=False)[0])
+        self.numeric = np.column_stack(numeric) if numeric else np.empty((len(frame), 0))
+        self.codes = np.column_stack(codes) if codes else np.empty((len(frame), 0), np.intp)
+        self.offsets = np.concatenate([[0], np.cumsum(self.codes.max(axis=0) + 1)])
+        self.value = categorical_weight / np.sqrt(2.0)
+
+    def features(self, rows):
+        if self.codes.shape[1] == 0:
+            return self.numeric[rows]
+        columns = (self.codes[rows] + self.offsets[:-1]).ravel()
+        row_of_each = np.repeat(np.arange(len(rows)), self.codes.shape[1])
         one_hot = sp.csr_matrix(
-            (np.full(len(codes), value), (np.arange(len(codes)), codes)),
-            shape=(len(codes), codes.max() + 1),
+            (np.full(columns.size, self.value), (row_of_each, columns)),
+            shape=(len(rows), self.offsets[-1]),
         )
-        blocks.append(one_hot)
-    return sp.hstack(blocks, format="csr") if categorical else np.column_stack(numeric)
+        if self.offsets[-1] > self._MAX_DENSE_WIDTH:
+            return sp.hstack([sp.csr_matrix(self.numeric[rows]), one_hot], format="csr")
+        return np.hstack([self.numeric[rows], one_hot.toarray()])
+
+
+def _standardised(column):
+    """Values scaled to unit variance around the mean; missing values at the mean (0)."""
+    values = column.to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
+    values[~np.isfinite(values)] = np.nan
+    if not np.isfinite(values).any():
+        return np.zeros(len(values))
+    spread = np.nanstd(values)
+    centred = np.nan_to_num(values - np.nanmean(values))
+    return centred / spread if spread > 0 else centred
 
 
 class ColumnResample(_Augmenter):
