@@ -28,9 +28,16 @@ from sklearn.utils.validation import (
 
 from ._fitting import final_step
 from ._seeding import seed_unset_random_states
-from .augment import AUGMENTERS
 from ._students import CLASSIFICATION_STRATEGIES, REGRESSION_STRATEGIES, Lesson, choose_strategy
 from ._teacher_cache import teacher_output_cache
+from ._teachers import (
+    as_teacher,
+    check_teacher_features,
+    check_teacher_kind,
+    fitted_teacher,
+    is_fitted,
+    share_if_fitted,
+)
 from ._transfer import (
     augmentation_seed,
     check_same_kind,
@@ -42,14 +49,7 @@ from ._transfer import (
     stack_rows,
     transfer_sample_weight,
 )
-from ._teachers import (
-    as_teacher,
-    check_teacher_features,
-    check_teacher_kind,
-    fitted_teacher,
-    is_fitted,
-    share_if_fitted,
-)
+from .augment import AUGMENTERS
 
 
 def _student_has(method):

@@ -11,7 +11,6 @@ import warnings
 from numbers import Integral
 
 import numpy as np
-import pandas as pd
 import scipy.sparse as sp
 from joblib import Parallel, delayed
 from sklearn.base import clone
@@ -29,6 +28,10 @@ MAX_AUGMENTED_ROWS = 2_000_000
 CHUNK_ROWS = 50_000
 
 _MAX_SEED = np.iinfo(np.int32).max
+
+
+def _is_dataframe(X):
+    return hasattr(X, "columns") and hasattr(X, "iloc")
 
 
 def resolve_augmenter(augment):
@@ -76,7 +79,7 @@ def draw_augmented_rows(augmenter, X, n_rows, random_state, verbose):
 
 def check_same_kind(X_unlabeled, X):
     """Raise unless ``X_unlabeled`` and ``X`` are both DataFrames or both arrays."""
-    if isinstance(X, pd.DataFrame) != isinstance(X_unlabeled, pd.DataFrame):
+    if _is_dataframe(X) != _is_dataframe(X_unlabeled):
         raise TypeError(
             "X_unlabeled must be of the same kind as X: both pandas DataFrames or both "
             f"arrays; got X as {type(X).__name__} and X_unlabeled as "
@@ -86,12 +89,12 @@ def check_same_kind(X_unlabeled, X):
 
 def matching_rows(X_unlabeled, X):
     """``X_unlabeled`` in the form of ``X`` (DataFrame dtypes and categories), or an error."""
-    if not isinstance(X, pd.DataFrame):
+    if not _is_dataframe(X):
         return X_unlabeled if sp.issparse(X_unlabeled) else np.asarray(X_unlabeled)
     X_unlabeled = X_unlabeled[list(X.columns)]
     for name in X.columns:
         dtype = X[name].dtype
-        if isinstance(dtype, pd.CategoricalDtype):
+        if getattr(dtype, "name", None) == "category":
             values = X_unlabeled[name].dropna()
             unseen = sorted(set(values.astype(object)) - set(dtype.categories), key=str)
             if unseen:
@@ -104,7 +107,9 @@ def matching_rows(X_unlabeled, X):
 
 def stack_rows(parts):
     """The row-wise concatenation of DataFrames (index reset) or of arrays."""
-    if isinstance(parts[0], pd.DataFrame):
+    if _is_dataframe(parts[0]):
+        import pandas as pd  # present: the parts are DataFrames
+
         return pd.concat([part.reset_index(drop=True) for part in parts], ignore_index=True)
     if any(sp.issparse(part) for part in parts):
         return sp.vstack(parts, format="csr")
