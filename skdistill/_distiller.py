@@ -273,16 +273,27 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         its defaults; any object with ``sample(X, n_rows, random_state)``
         (cloned in ``fit``) works too. ``None`` trains on the real rows (and
         ``X_unlabeled``) only. Augmented rows are drawn from ``X`` and
-        ``X_unlabeled`` together; dense arrays and DataFrames only.
+        ``X_unlabeled`` together; dense arrays and DataFrames only. The
+        default is ``None`` because the gain depends on the student and the
+        teacher then labels ``augment_size`` times more rows: over seven real
+        datasets, ``"munge"`` at 5x raised depth-6 trees' fidelity to a
+        LightGBM teacher by 0.65 points and their test score by 1.35 on
+        average (worst case -0.2), but did not help depth-4 trees and cost
+        50x15 LightGBM students about 0.2 points of fidelity. Try
+        ``"munge"`` for tree students of depth 6 or more.
     augment_size : int or float, default=5.0
         How many rows to draw: a float is a multiple of the number of rows of
         ``X`` (at most 100), an int a number of rows. Capped at 2,000,000
         rows, with a warning, to bound memory. Ignored when ``augment=None``.
+        5x gained as much as 10x in our measurements, and more than 1x.
     transfer_weight : float, default=1.0
         Total sample weight of the augmented and unlabelled rows, relative to
         the total weight of the real rows (so with 1.0 they count as much as
         the training data together, whatever their number). These rows learn
-        from the teacher alone; ``alpha`` applies to the real rows.
+        from the teacher alone; ``alpha`` applies to the real rows. 1.0 keeps
+        the labels' signal whatever the transfer set's size, and beat giving
+        each augmented row the weight of a real one (5.0 at 5x) for every
+        student we measured.
     n_jobs : int or None, default=None
         Parallel teacher calls (joblib, threads preferred) on chunks of
         50,000 rows. ``None`` means 1 unless in a ``joblib.parallel_config``
@@ -531,16 +542,27 @@ class DistilledRegressor(RegressorMixin, _BaseDistiller):
         its defaults; any object with ``sample(X, n_rows, random_state)``
         (cloned in ``fit``) works too. ``None`` trains on the real rows (and
         ``X_unlabeled``) only. Augmented rows are drawn from ``X`` and
-        ``X_unlabeled`` together; dense arrays and DataFrames only.
+        ``X_unlabeled`` together; dense arrays and DataFrames only. The
+        default is ``None`` because the gain depends on the student and the
+        teacher then labels ``augment_size`` times more rows: over seven real
+        datasets, ``"munge"`` at 5x raised depth-6 trees' fidelity to a
+        LightGBM teacher by 0.65 points and their test score by 1.35 on
+        average (worst case -0.2), but did not help depth-4 trees and cost
+        50x15 LightGBM students about 0.2 points of fidelity. Try
+        ``"munge"`` for tree students of depth 6 or more.
     augment_size : int or float, default=5.0
         How many rows to draw: a float is a multiple of the number of rows of
         ``X`` (at most 100), an int a number of rows. Capped at 2,000,000
         rows, with a warning, to bound memory. Ignored when ``augment=None``.
+        5x gained as much as 10x in our measurements, and more than 1x.
     transfer_weight : float, default=1.0
         Total sample weight of the augmented and unlabelled rows, relative to
         the total weight of the real rows (so with 1.0 they count as much as
         the training data together, whatever their number). These rows learn
-        from the teacher alone; ``alpha`` applies to the real rows.
+        from the teacher alone; ``alpha`` applies to the real rows. 1.0 keeps
+        the labels' signal whatever the transfer set's size, and beat giving
+        each augmented row the weight of a real one (5.0 at 5x) for every
+        student we measured.
     n_jobs : int or None, default=None
         Parallel teacher calls (joblib, threads preferred) on chunks of
         50,000 rows. ``None`` means 1 unless in a ``joblib.parallel_config``

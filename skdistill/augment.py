@@ -166,7 +166,10 @@ class Munge(_Augmenter):
     ----------
     p : float, default=0.5
         Probability that an attribute is replaced. ``p=0`` returns copies of
-        the rows.
+        the rows. With ``s``, the defaults were the most robust in our
+        benchmark: ``p=0.8`` or ``s=4`` gained slightly more on average for
+        depth-6 tree students, but lost up to 1.3 points of fidelity on some
+        datasets where the defaults lost at most 0.3.
     s : float, default=1.0
         Local variance parameter: numeric draws have standard deviation
         ``|e_a - e'_a| / s``; larger values keep new rows closer to the
