@@ -3,12 +3,16 @@
 from ._distiller import DistilledClassifier, DistilledRegressor
 from ._teacher_cache import teacher_output_cache
 from ._teachers import TeacherEnsemble
+from .augment import ColumnResample, GaussianNoise, Munge
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ColumnResample",
     "DistilledClassifier",
     "DistilledRegressor",
+    "GaussianNoise",
+    "Munge",
     "TeacherEnsemble",
     "teacher_output_cache",
     "__version__",

@@ -1,6 +1,6 @@
 """DistilledClassifier and DistilledRegressor: teacher, soft targets, student."""
 
-from numbers import Real
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import (
@@ -15,7 +15,7 @@ from sklearn.base import (
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 from sklearn.utils import get_tags
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
@@ -39,6 +39,19 @@ from ._teachers import (
     is_fitted,
     share_if_fitted,
 )
+from ._transfer import (
+    augmentation_seed,
+    check_same_kind,
+    draw_augmented_rows,
+    in_chunks,
+    matching_rows,
+    n_augmented_rows,
+    resolve_augmenter,
+    stack_rows,
+    transfer_sample_weight,
+)
+from .augment import AUGMENTERS
+
 
 def _student_has(method):
     """``available_if`` check: the student (fitted, given or default) offers ``method``."""
@@ -59,6 +72,10 @@ def _is_dataframe(X):
     return hasattr(X, "columns") and hasattr(X, "iloc")
 
 
+def _num_rows(X):
+    return X.shape[0] if hasattr(X, "shape") else len(X)
+
+
 class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
     """What both distillers share: validation, the teacher, the student."""
 
@@ -66,6 +83,14 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         "teacher": "no_validation",
         "student": "no_validation",
         "alpha": [Interval(Real, 0, 1, closed="both")],
+        "augment": [None, StrOptions(set(AUGMENTERS)), HasMethods(["sample"])],
+        "augment_size": [
+            Interval(Integral, 1, None, closed="left"),
+            Interval(Real, 0, 100, closed="right"),
+        ],
+        "transfer_weight": [Interval(Real, 0, None, closed="neither")],
+        "n_jobs": [Integral, None],
+        "verbose": ["verbose"],
         "random_state": ["random_state"],
     }
 
@@ -90,7 +115,11 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         tags.input_tags.allow_nan = (
             teacher_tags.input_tags.allow_nan and student_tags.input_tags.allow_nan
         )
-        tags.input_tags.sparse = teacher_tags.input_tags.sparse and student_tags.input_tags.sparse
+        tags.input_tags.sparse = (
+            teacher_tags.input_tags.sparse
+            and student_tags.input_tags.sparse
+            and self.augment is None  # augmenters take dense arrays and DataFrames
+        )
         return tags
 
     @staticmethod
@@ -133,8 +162,14 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             check_teacher_features(teacher, self.n_features_in_, feature_names)
         return fitted_teacher(teacher, X, y, sample_weight, self.random_state)
 
-    def _teacher_output(self, adapter, X, method):
-        output = teacher_output_cache.get_or_compute(adapter.estimator, X, getattr(adapter, method))
+    def _teacher_output(self, adapter, X, method, cache=True):
+        def compute(rows):
+            return in_chunks(getattr(adapter, method), rows, self.n_jobs, self.verbose)
+
+        if cache:
+            output = teacher_output_cache.get_or_compute(adapter.estimator, X, compute)
+        else:
+            output = compute(X)
         if not np.all(np.isfinite(output)):
             raise ValueError(
                 f"The `teacher` {type(adapter.estimator).__name__} returned non-finite "
@@ -142,6 +177,47 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
                 "handle, or the teacher itself."
             )
         return output
+
+    def _transfer_rows(self, X, X_unlabeled):
+        """Augmented rows, then ``X_unlabeled``: the rows only the teacher labels."""
+        parts = []
+        if X_unlabeled is not None:
+            check_same_kind(X_unlabeled, X)
+            X_unlabeled = matching_rows(self._validate_X(X_unlabeled, reset=False), X)
+        augmenter = resolve_augmenter(self.augment)
+        if augmenter is not None:
+            source = X if X_unlabeled is None else stack_rows([X, X_unlabeled])
+            n_rows = n_augmented_rows(self.augment_size, _num_rows(X))
+            seed = augmentation_seed(self.random_state)
+            parts.append(draw_augmented_rows(augmenter, source, n_rows, seed, self.verbose))
+        if X_unlabeled is not None:
+            parts.append(X_unlabeled)
+        parts = [part for part in parts if _num_rows(part) > 0]
+        return stack_rows(parts) if parts else None
+
+    def _transfer_output(self, adapter, transfer, method):
+        # Augmented rows repeat only under an integer random_state; caching
+        # other draws would only evict the real rows' entries.
+        repeatable = self.augment is None or isinstance(self.random_state, Integral)
+        return self._teacher_output(adapter, transfer, method, cache=repeatable)
+
+    def _lesson(self, X, y, teacher_output, sample_weight, transfer, transfer_output, **extra):
+        """The Lesson: real rows with labels, then transfer rows with teacher targets only."""
+        if transfer is None:
+            return Lesson(X=X, y=y, teacher_output=teacher_output, alpha=self.alpha,
+                          sample_weight=sample_weight, **extra)
+        n_samples, n_transfer = _num_rows(X), _num_rows(transfer)
+        return Lesson(
+            X=stack_rows([X, transfer]),
+            y=np.concatenate([y, np.zeros(n_transfer, dtype=y.dtype)]),
+            teacher_output=np.concatenate([teacher_output, transfer_output]),
+            alpha=self.alpha,
+            sample_weight=transfer_sample_weight(
+                sample_weight, n_samples, n_transfer, self.transfer_weight
+            ),
+            labelled=np.arange(n_samples + n_transfer) < n_samples,
+            **extra,
+        )
 
     def _fit_student(self, lesson, strategies):
         student = self.student if self.student is not None else self._default_student()
@@ -194,6 +270,43 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         weight (exact soft cross-entropy for logistic regression, soft Gini
         for trees); ``"soft_regression"`` fits a regressor to the
         probabilities. ``"auto"`` picks the first that fits the student.
+    augment : {None, "munge", "resample", "gaussian"} or object, default=None
+        How to draw a transfer set: extra rows, like the training rows, that
+        the teacher labels so the student sees it answer where the training
+        data are thin. ``"munge"`` is :class:`~skdistill.augment.Munge`,
+        ``"resample"`` :class:`~skdistill.augment.ColumnResample`,
+        ``"gaussian"`` :class:`~skdistill.augment.GaussianNoise`, each with
+        its defaults; any object with ``sample(X, n_rows, random_state)``
+        (cloned in ``fit``) works too. ``None`` trains on the real rows (and
+        ``X_unlabeled``) only. Augmented rows are drawn from ``X`` and
+        ``X_unlabeled`` together; dense arrays and DataFrames only. The
+        default is ``None`` because the gain depends on the student and the
+        teacher then labels ``augment_size`` times more rows: over seven real
+        datasets, ``"munge"`` at 5x raised depth-6 trees' fidelity to a
+        LightGBM teacher by 0.65 points and their test score by 1.35 on
+        average (worst case -0.2), but did not help depth-4 trees and cost
+        50x15 LightGBM students about 0.2 points of fidelity. Try
+        ``"munge"`` for tree students of depth 6 or more.
+    augment_size : int or float, default=5.0
+        How many rows to draw: a float is a multiple of the number of rows of
+        ``X`` (at most 100), an int a number of rows. Capped at 2,000,000
+        rows, with a warning, to bound memory. Ignored when ``augment=None``.
+        5x gained as much as 10x in our measurements, and more than 1x.
+    transfer_weight : float, default=1.0
+        Total sample weight of the augmented and unlabelled rows, relative to
+        the total weight of the real rows (so with 1.0 they count as much as
+        the training data together, whatever their number). These rows learn
+        from the teacher alone; ``alpha`` applies to the real rows. 1.0 keeps
+        the labels' signal whatever the transfer set's size, and beat giving
+        each augmented row the weight of a real one (5.0 at 5x) for every
+        student we measured.
+    n_jobs : int or None, default=None
+        Parallel teacher calls (joblib, threads preferred) on chunks of
+        50,000 rows. ``None`` means 1 unless in a ``joblib.parallel_config``
+        context; -1 uses every core.
+    verbose : int, default=0
+        Print the time taken to draw augmented rows and the progress of
+        teacher inference on large sets.
     random_state : int, RandomState instance or None, default=None
         Seeds every ``random_state`` left at None in the teacher (when fitted
         here) and the student, so the same value gives the same model.
@@ -255,6 +368,11 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         temperature=1.0,
         alpha=0.5,
         strategy="auto",
+        augment=None,
+        augment_size=5.0,
+        transfer_weight=1.0,
+        n_jobs=None,
+        verbose=0,
         random_state=None,
     ):
         self.teacher = teacher
@@ -262,6 +380,11 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         self.temperature = temperature
         self.alpha = alpha
         self.strategy = strategy
+        self.augment = augment
+        self.augment_size = augment_size
+        self.transfer_weight = transfer_weight
+        self.n_jobs = n_jobs
+        self.verbose = verbose
         self.random_state = random_state
 
     @staticmethod
@@ -273,7 +396,7 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         return DecisionTreeClassifier(max_depth=6)
 
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, X_unlabeled=None):
         """Fit the teacher if needed, then the student on the soft targets.
 
         Parameters
@@ -285,6 +408,10 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         sample_weight : array-like of shape (n_samples,), default=None
             Row weights, used by the teacher's fit (when fitted here) and by
             the student's.
+        X_unlabeled : {array-like, DataFrame} of shape (n_unlabeled, n_features), default=None
+            Rows without labels, of the same kind and columns as X. The
+            teacher labels them and they join the transfer set (see
+            ``transfer_weight``).
 
         Returns
         -------
@@ -296,14 +423,15 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         self.classes_, y_encoded = np.unique(y, return_inverse=True)
         self.teacher_ = self._fit_teacher(X, y, sample_weight, "classifier")
         adapter = as_teacher(self.teacher_, "classifier")
-        logits = self._teacher_output(adapter, X, "logits")
-        lesson = Lesson(
-            X=X,
-            y=y_encoded,
-            teacher_output=logits[:, self._teacher_columns(adapter.classes_)],
-            alpha=self.alpha,
+        columns = self._teacher_columns(adapter.classes_)
+        logits = self._teacher_output(adapter, X, "logits")[:, columns]
+        transfer = self._transfer_rows(X, X_unlabeled)
+        transfer_logits = None
+        if transfer is not None:
+            transfer_logits = self._transfer_output(adapter, transfer, "logits")[:, columns]
+        lesson = self._lesson(
+            X, y_encoded, logits, sample_weight, transfer, transfer_logits,
             temperature=self.temperature,
-            sample_weight=sample_weight,
         )
         self._fit_student(lesson, CLASSIFICATION_STRATEGIES)
         return self
@@ -411,6 +539,43 @@ class DistilledRegressor(RegressorMixin, _BaseDistiller):
         too closely.
     strategy : {"auto", "blended_regression"}, default="auto"
         How the student learns; ``"auto"`` picks the first that fits.
+    augment : {None, "munge", "resample", "gaussian"} or object, default=None
+        How to draw a transfer set: extra rows, like the training rows, that
+        the teacher labels so the student sees it answer where the training
+        data are thin. ``"munge"`` is :class:`~skdistill.augment.Munge`,
+        ``"resample"`` :class:`~skdistill.augment.ColumnResample`,
+        ``"gaussian"`` :class:`~skdistill.augment.GaussianNoise`, each with
+        its defaults; any object with ``sample(X, n_rows, random_state)``
+        (cloned in ``fit``) works too. ``None`` trains on the real rows (and
+        ``X_unlabeled``) only. Augmented rows are drawn from ``X`` and
+        ``X_unlabeled`` together; dense arrays and DataFrames only. The
+        default is ``None`` because the gain depends on the student and the
+        teacher then labels ``augment_size`` times more rows: over seven real
+        datasets, ``"munge"`` at 5x raised depth-6 trees' fidelity to a
+        LightGBM teacher by 0.65 points and their test score by 1.35 on
+        average (worst case -0.2), but did not help depth-4 trees and cost
+        50x15 LightGBM students about 0.2 points of fidelity. Try
+        ``"munge"`` for tree students of depth 6 or more.
+    augment_size : int or float, default=5.0
+        How many rows to draw: a float is a multiple of the number of rows of
+        ``X`` (at most 100), an int a number of rows. Capped at 2,000,000
+        rows, with a warning, to bound memory. Ignored when ``augment=None``.
+        5x gained as much as 10x in our measurements, and more than 1x.
+    transfer_weight : float, default=1.0
+        Total sample weight of the augmented and unlabelled rows, relative to
+        the total weight of the real rows (so with 1.0 they count as much as
+        the training data together, whatever their number). These rows learn
+        from the teacher alone; ``alpha`` applies to the real rows. 1.0 keeps
+        the labels' signal whatever the transfer set's size, and beat giving
+        each augmented row the weight of a real one (5.0 at 5x) for every
+        student we measured.
+    n_jobs : int or None, default=None
+        Parallel teacher calls (joblib, threads preferred) on chunks of
+        50,000 rows. ``None`` means 1 unless in a ``joblib.parallel_config``
+        context; -1 uses every core.
+    verbose : int, default=0
+        Print the time taken to draw augmented rows and the progress of
+        teacher inference on large sets.
     random_state : int, RandomState instance or None, default=None
         Seeds every ``random_state`` left at None in the teacher (when fitted
         here) and the student.
@@ -450,12 +615,28 @@ class DistilledRegressor(RegressorMixin, _BaseDistiller):
     }
 
     def __init__(
-        self, teacher=None, student=None, *, alpha=0.5, strategy="auto", random_state=None
+        self,
+        teacher=None,
+        student=None,
+        *,
+        alpha=0.5,
+        strategy="auto",
+        augment=None,
+        augment_size=5.0,
+        transfer_weight=1.0,
+        n_jobs=None,
+        verbose=0,
+        random_state=None,
     ):
         self.teacher = teacher
         self.student = student
         self.alpha = alpha
         self.strategy = strategy
+        self.augment = augment
+        self.augment_size = augment_size
+        self.transfer_weight = transfer_weight
+        self.n_jobs = n_jobs
+        self.verbose = verbose
         self.random_state = random_state
 
     @staticmethod
@@ -467,7 +648,7 @@ class DistilledRegressor(RegressorMixin, _BaseDistiller):
         return DecisionTreeRegressor(max_depth=6)
 
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, X_unlabeled=None):
         """Fit the teacher if needed, then the student on the blended targets.
 
         Parameters
@@ -478,6 +659,10 @@ class DistilledRegressor(RegressorMixin, _BaseDistiller):
             Targets.
         sample_weight : array-like of shape (n_samples,), default=None
             Row weights for the teacher's fit (when fitted here) and the student's.
+        X_unlabeled : {array-like, DataFrame} of shape (n_unlabeled, n_features), default=None
+            Rows without labels, of the same kind and columns as X. The
+            teacher labels them and they join the transfer set (see
+            ``transfer_weight``).
 
         Returns
         -------
@@ -488,13 +673,12 @@ class DistilledRegressor(RegressorMixin, _BaseDistiller):
         self.teacher_ = self._fit_teacher(X, y, sample_weight, "regressor")
         adapter = as_teacher(self.teacher_, "regressor")
         predictions = self._teacher_output(adapter, X, "predictions")
-        lesson = Lesson(
-            X=X,
-            y=np.asarray(y, dtype=np.float64),
-            teacher_output=predictions,
-            alpha=self.alpha,
-            sample_weight=sample_weight,
-        )
+        transfer = self._transfer_rows(X, X_unlabeled)
+        transfer_predictions = None
+        if transfer is not None:
+            transfer_predictions = self._transfer_output(adapter, transfer, "predictions")
+        y = np.asarray(y, dtype=np.float64)
+        lesson = self._lesson(X, y, predictions, sample_weight, transfer, transfer_predictions)
         self._fit_student(lesson, REGRESSION_STRATEGIES)
         return self
 
