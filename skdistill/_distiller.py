@@ -14,7 +14,7 @@ from sklearn.base import (
 )
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
-from sklearn.utils import get_tags
+from sklearn.utils import check_random_state, get_tags
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
@@ -141,8 +141,16 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         student = self.student if self.student is not None else self._default_student()
         strategy = choose_strategy(student, strategies, self.strategy)
         student = seed_unset_random_states(clone(student), self.random_state)
+        lesson.random_state = self._student_seed()
         self.student_ = strategy.fit(student, lesson)
         self.strategy_ = strategy.name
+
+
+    def _student_seed(self):
+        """A seed for student randomness outside ``random_state`` params (torch nets)."""
+        if self.random_state is None:
+            return None
+        return check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
 
 
 class DistilledClassifier(ClassifierMixin, _BaseDistiller):
@@ -507,4 +515,4 @@ class DistilledRegressor(RegressorMixin, _BaseDistiller):
         """
         check_is_fitted(self)
         X = self._validate_X(X, reset=False)
-        return self.student_.predict(X)
+        return REGRESSION_STRATEGIES[self.strategy_].predict(self.student_, X)
