@@ -288,8 +288,8 @@ class MLPStudentClassifier(ClassifierMixin, _MLPStudent):
         X = self._validate_X(X, reset=True)
         self.classes_ = np.arange(lesson.n_classes)
         labels = np.where(alpha < 1.0, lesson.y, 0)
-        targets = torch_nets().pack_targets(
-            labels, lesson.sample_weight, alpha, lesson.teacher_output
+        targets = torch_nets().pack_distillation_targets(
+            labels, lesson.sample_weight, alpha, lesson.teacher_output, lesson.temperature
         )
         return self._train(X, targets, lesson.n_classes, "classification", "teacher",
                            temperature=lesson.temperature)

@@ -4,7 +4,8 @@ Imported lazily (torch and skorch are optional). A net learns from one
 float32 target array per row, ``[label, weight, alpha, reference...]``:
 ``label`` is the class code (or the regression target), ``weight`` the row's
 weight, ``alpha`` the row's share of the teacher term, and ``reference`` the
-teacher's logits (or prediction), absent when there is no teacher.
+teacher's log-probabilities at temperature T (or its prediction), absent when
+there is no teacher. The teacher's side is computed once, not every batch.
 """
 
 from contextlib import contextmanager
@@ -12,6 +13,7 @@ from contextlib import contextmanager
 import numpy as np
 import torch
 import torch.nn.functional as F
+from scipy.special import log_softmax
 from skorch import NeuralNet
 from skorch.callbacks import Callback, EarlyStopping, LRScheduler
 
@@ -60,6 +62,12 @@ def pack_targets(labels, sample_weight=None, alpha=0.0, reference=None):
     return np.column_stack(columns).astype(np.float32)
 
 
+def pack_distillation_targets(labels, sample_weight, alpha, teacher_logits, temperature):
+    """:func:`pack_targets` with the teacher's tempered log-probabilities as reference."""
+    reference = log_softmax(np.asarray(teacher_logits, float) / temperature, axis=1)
+    return pack_targets(labels, sample_weight, alpha, reference)
+
+
 def student_logits(output, output_kind):
     """Logits from a module's output: as is, or the log of probabilities."""
     if output_kind == "probabilities":
@@ -104,10 +112,9 @@ class DistillationLoss(torch.nn.Module):
         if targets.shape[1] == REFERENCE:
             return cross_entropy
         temperature = self.temperature
-        teacher = F.log_softmax(targets[:, REFERENCE:] / temperature, dim=1)
         student = F.log_softmax(logits / temperature, dim=1)
-        kl = (teacher.exp() * (teacher - student)).sum(dim=1)
-        return alpha * temperature**2 * kl + (1.0 - alpha) * cross_entropy
+        kl = F.kl_div(student, targets[:, REFERENCE:], reduction="none", log_target=True)
+        return alpha * temperature**2 * kl.sum(dim=1) + (1.0 - alpha) * cross_entropy
 
     @staticmethod
     def _regression(prediction, targets):
@@ -257,6 +264,12 @@ class ValidationScore(Callback):
 
 class DistillationNet(NeuralNet):
     """A skorch net that learns from packed targets through tensor slices."""
+
+    def _set_training(self, training=True):
+        # skorch sets the mode before every batch; walking the module tree
+        # each time costs a few percent of a small net's step.
+        if self.module_.training != training:
+            super()._set_training(training)
 
     def get_dataset(self, X, y=None):
         if isinstance(X, torch.utils.data.Dataset):

@@ -202,12 +202,16 @@ class KDLoss:
         if isinstance(final, self._students[0]):
             final._fit_lesson(X, lesson, alpha)
             return student
-        reference = lesson.teacher_output
-        labels = np.where(alpha < 1.0, lesson.y, 0)
-        targets = torch_nets().pack_targets(labels, lesson.sample_weight, alpha, reference)
+        targets = self._targets(lesson, np.where(alpha < 1.0, lesson.y, 0), alpha)
         fit_skorch_student(final, as_float32(X), targets, self.task, lesson.temperature,
                            lesson.random_state)
         return student
+
+    @staticmethod
+    def _targets(lesson, labels, alpha):
+        return torch_nets().pack_distillation_targets(
+            labels, lesson.sample_weight, alpha, lesson.teacher_output, lesson.temperature
+        )
 
     def predict_proba(self, student, X, n_classes, temperature):
         proba = final_step(student).predict_proba(_final_step_input(student, X))
@@ -230,6 +234,10 @@ class KDRegressionLoss(KDLoss):
 
     task = "regression"
     _students = (MLPStudentRegressor, "NeuralNetRegressor")
+
+    @staticmethod
+    def _targets(lesson, labels, alpha):
+        return torch_nets().pack_targets(labels, lesson.sample_weight, alpha, lesson.teacher_output)
 
     def predict(self, student, X):
         prediction = final_step(student).predict(_final_step_input(student, X))
