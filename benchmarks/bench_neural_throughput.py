@@ -9,10 +9,11 @@ round after round, and each keeps its best round, so that load from other
 processes on a shared machine hits all of them alike. The model's GFLOP/s is
 set against a float32 2048x2048 matmul.
 
-Run: ``python -m benchmarks.bench_neural_throughput`` (writes
-``benchmarks/results/neural_throughput.csv``).
+Run: ``python -m benchmarks.bench_neural_throughput [--threads N]`` (writes
+``benchmarks/results/neural_throughput_<N>threads.csv``).
 """
 
+import argparse
 import os
 import time
 
@@ -115,6 +116,11 @@ def training_flops_per_row():
 
 
 def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--threads", type=int, default=None, help="torch threads")
+    threads = parser.parse_args().threads
+    if threads:
+        torch.set_num_threads(threads)
     X, y, logits = make_data()
     small = slice(0, 5000)
     # Warm-up: torch's first fit in a process pays its start-up costs.
@@ -146,10 +152,13 @@ def main():
     matmul = matmul_gflops()
     table["matmul_gflops"] = matmul
     os.makedirs(RESULTS, exist_ok=True)
-    table.to_csv(os.path.join(RESULTS, "neural_throughput.csv"), index=False)
+    table["torch_threads"] = torch.get_num_threads()
+    name = f"neural_throughput_{torch.get_num_threads()}threads.csv"
+    table.to_csv(os.path.join(RESULTS, name), index=False)
     print(f"torch threads: {torch.get_num_threads()}; float32 2048x2048 matmul: "
           f"{matmul:.1f} GFLOP/s\n")
-    print(table.drop(columns="matmul_gflops").to_markdown(index=False, floatfmt=".3g"))
+    print(table.drop(columns=["matmul_gflops", "torch_threads"]).to_markdown(
+        index=False, floatfmt=".3g"))
 
 
 if __name__ == "__main__":

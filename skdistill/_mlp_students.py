@@ -65,7 +65,7 @@ class _MLPStudent(BaseEstimator):
         activation="relu",
         dropout=0.0,
         batch_norm=False,
-        max_epochs=100,
+        max_epochs=200,
         batch_size=256,
         lr=1e-3,
         optimizer="adam",
@@ -179,7 +179,7 @@ _SHARED_PARAMETERS = """
         Dropout after each hidden layer.
     batch_norm : bool, default=False
         Batch normalisation before each activation.
-    max_epochs : int, default=100
+    max_epochs : int, default=200
         Most passes over the training rows.
     batch_size : int, default=256
         Rows per gradient step.

@@ -76,7 +76,16 @@ def fitted_teacher(teacher, X, y, sample_weight=None, random_state=None):
     if isinstance(teacher, TeacherEnsemble):
         return clone(teacher).fit(X, y, sample_weight, random_state=random_state)
     fitted = seed_unset_random_states(clone(teacher), random_state)
+    if is_skorch_net(fitted, "NeuralNet"):
+        X, y = _torch_ready(fitted, X), _skorch_targets(fitted, y)
     return fit_with_weight(fitted, X, y, sample_weight, role="teacher")
+
+
+def _skorch_targets(net, y):
+    """skorch regressors learn from float32 columns; classifiers from the labels."""
+    if is_skorch_net(net, "NeuralNetRegressor"):
+        return np.asarray(y, dtype=np.float32).reshape(-1, 1)
+    return y
 
 
 def _is_lightgbm_booster(obj):

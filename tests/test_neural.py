@@ -223,6 +223,19 @@ def test_torch_teacher_names_the_classes(data):
         DistilledClassifier(TorchTeacher(_logit_module(), classes=["a", "b"])).fit(X, labels)
 
 
+def test_unfitted_skorch_teachers_are_cloned_and_fitted_on_float32(data):
+    X, y = data
+    net = _skorch_classifier(_logit_module, torch.nn.CrossEntropyLoss)
+    distilled = DistilledClassifier(net, MLPStudentClassifier(**TINY), random_state=0).fit(X, y)
+    assert distilled.teacher_ is not net and distilled.teacher_.initialized_
+    assert not net.initialized_
+    Xr, yr = make_regression(100, 6, random_state=0)
+    regressor = skorch.NeuralNetRegressor(torch.nn.Linear(6, 1), max_epochs=2, train_split=None,
+                                          verbose=0)
+    assert DistilledRegressor(regressor, MLPStudentRegressor(**TINY)).fit(Xr, yr).predict(
+        Xr).shape == (100,)
+
+
 def test_torch_and_skorch_regressor_teachers():
     X, y = make_regression(200, 4, random_state=0)
     y = (y - y.mean()) / y.std()
