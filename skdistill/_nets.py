@@ -219,20 +219,33 @@ class HoldOut:
         return dataset.subset(order[n_valid:]), dataset.subset(order[:n_valid])
 
 
-class ValidationScore(Callback):
-    """Agreement with the teacher (or the labels) on the validation rows, each epoch.
+class ValidationScores(Callback):
+    """Agreement with the teacher (or the labels) on the held-out rows, each epoch.
 
-    Classification: weighted share of rows whose argmax matches the
-    reference's (fidelity) or the label's (accuracy). Regression: weighted
-    mean squared error to the reference or the label, in the target's units.
+    Classification records the weighted share of rows whose class matches
+    the teacher's (``valid_fidelity``) or the label (``valid_acc``), and the
+    divergence early stopping watches: KL from the teacher's distribution at
+    T = 1 (``valid_teacher_kl``) or the log-loss (``valid_log_loss``). A
+    continuous measure, because the share of agreeing rows can sit at the
+    majority class's level for many epochs while the net is still learning.
+    Regression records the mean squared error to the teacher
+    (``valid_teacher_mse``) or to y (``valid_mse``), in the target's units.
     """
 
-    def __init__(self, name, task, against, output_kind="logits", target_scale=1.0):
-        self.name = name
+    def __init__(self, task, against, output_kind="logits", temperature=1.0, target_scale=1.0):
         self.task = task
         self.against = against
         self.output_kind = output_kind
+        self.temperature = temperature
         self.target_scale = target_scale
+
+    @property
+    def monitor(self):
+        """The name of the score early stopping watches (lower is better)."""
+        teacher = self.against == "teacher"
+        if self.task == "regression":
+            return "valid_teacher_mse" if teacher else "valid_mse"
+        return "valid_teacher_kl" if teacher else "valid_log_loss"
 
     def on_epoch_begin(self, net, **kwargs):
         self.outputs_, self.targets_ = [], []
@@ -246,20 +259,30 @@ class ValidationScore(Callback):
         if not self.outputs_:
             return
         output, targets = torch.cat(self.outputs_), torch.cat(self.targets_)
-        weight = targets[:, WEIGHT]
-        if self.task == "regression":
-            reference = targets[:, REFERENCE if self.against == "teacher" else LABEL]
-            error = (output.reshape(-1) - reference) ** 2 * self.target_scale**2
-            score = (weight * error).sum() / weight.sum()
-        else:
-            if self.against == "teacher":
-                reference = targets[:, REFERENCE:].argmax(dim=1)
-            else:
-                reference = targets[:, LABEL].long()
-            agree = (output.argmax(dim=1) == reference).to(weight.dtype)
-            score = (weight * agree).sum() / weight.sum()
-        net.history.record(self.name, float(score))
+        weight = targets[:, WEIGHT] / targets[:, WEIGHT].sum()
+        scores = (self._regression if self.task == "regression" else self._classification)(
+            output, targets
+        )
+        for name, per_row in scores.items():
+            net.history.record(name, float((weight * per_row).sum()))
         self.outputs_, self.targets_ = [], []
+
+    def _regression(self, output, targets):
+        reference = targets[:, REFERENCE if self.against == "teacher" else LABEL]
+        return {self.monitor: (output.reshape(-1) - reference) ** 2 * self.target_scale**2}
+
+    def _classification(self, output, targets):
+        student = F.log_softmax(student_logits(output, self.output_kind), dim=1)
+        if self.against == "teacher":
+            # The reference holds log-probabilities at T; T times them are logits.
+            teacher = F.log_softmax(self.temperature * targets[:, REFERENCE:], dim=1)
+            kl = F.kl_div(student, teacher, reduction="none", log_target=True).sum(dim=1)
+            agree = student.argmax(dim=1) == teacher.argmax(dim=1)
+            return {"valid_fidelity": agree.to(kl.dtype), self.monitor: kl}
+        labels = targets[:, LABEL].long()
+        log_loss = F.nll_loss(student, labels, reduction="none")
+        agree = student.argmax(dim=1) == labels
+        return {"valid_acc": agree.to(log_loss.dtype), self.monitor: log_loss}
 
 
 class DistillationNet(NeuralNet):
@@ -307,7 +330,7 @@ def make_distillation_net(module, *, task, optimizer, lr, max_epochs, batch_size
         iterator_valid=TensorBatches,
         train_split=HoldOut(validation_fraction, split_seed) if early_stopping else None,
         callbacks=training_callbacks(task, against, early_stopping, patience, output_kind,
-                                     target_scale, lr_schedule, max_epochs),
+                                     temperature, target_scale, lr_schedule, max_epochs),
         device=device,
         verbose=verbose,
         **routed,
@@ -315,37 +338,21 @@ def make_distillation_net(module, *, task, optimizer, lr, max_epochs, batch_size
 
 
 def training_callbacks(task, against, early_stopping, patience, output_kind="logits",
-                       target_scale=1.0, lr_schedule="constant", max_epochs=1):
-    """Scoring on the held-out rows, early stopping on it, and the LR schedule."""
+                       temperature=1.0, target_scale=1.0, lr_schedule="constant",
+                       max_epochs=1):
+    """Scores on the held-out rows, early stopping on them, and the LR schedule."""
     callbacks = []
     if early_stopping:
-        name, lower_is_better = _score_name(task, against)
-        callbacks.append((name, ValidationScore(name, task, against, output_kind, target_scale)))
+        scores = ValidationScores(task, against, output_kind, temperature, target_scale)
+        callbacks.append(("validation_scores", scores))
         callbacks.append(("early_stopping", EarlyStopping(
-            monitor=name, patience=patience, lower_is_better=lower_is_better, load_best=True,
+            monitor=scores.monitor, patience=patience, load_best=True,
         )))
     if lr_schedule == "cosine":
         callbacks.append(("lr_schedule", LRScheduler(
             policy=torch.optim.lr_scheduler.CosineAnnealingLR, T_max=max_epochs
         )))
     return callbacks
-
-
-def _score_name(task, against):
-    if task == "regression":
-        return ("valid_teacher_mse" if against == "teacher" else "valid_mse"), True
-    return ("valid_fidelity" if against == "teacher" else "valid_acc"), False
-
-
-def fit_seeded(net, X, targets, seed):
-    """``net.fit(X, targets)`` with torch seeded from ``seed``, global RNG state restored.
-
-    Module initialisation, dropout and shuffling all draw inside
-    ``torch.random.fork_rng``: the same seed gives the same weights bit for
-    bit on CPU, and the user's global torch generator is left as it was.
-    """
-    with seeded_torch(seed):
-        return net.fit(X, targets)
 
 
 @contextmanager
