@@ -1,8 +1,9 @@
 """skdistill: knowledge distillation for tabular models, the scikit-learn way."""
 
 from ._distiller import DistilledClassifier, DistilledRegressor
+from ._mlp_students import MLPStudentClassifier, MLPStudentRegressor, make_mlp_student
 from ._teacher_cache import teacher_output_cache
-from ._teachers import TeacherEnsemble
+from ._teachers import TeacherEnsemble, TorchTeacher
 from .augment import ColumnResample, GaussianNoise, Munge
 
 __version__ = "0.1.0"
@@ -13,7 +14,11 @@ __all__ = [
     "DistilledRegressor",
     "GaussianNoise",
     "Munge",
+    "MLPStudentClassifier",
+    "MLPStudentRegressor",
     "TeacherEnsemble",
+    "TorchTeacher",
+    "make_mlp_student",
     "teacher_output_cache",
     "__version__",
 ]

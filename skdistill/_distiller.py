@@ -14,7 +14,7 @@ from sklearn.base import (
 )
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
-from sklearn.utils import get_tags
+from sklearn.utils import check_random_state, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
@@ -223,8 +223,15 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         student = self.student if self.student is not None else self._default_student()
         strategy = choose_strategy(student, strategies, self.strategy)
         student = seed_unset_random_states(clone(student), self.random_state)
+        lesson.random_state = self._student_seed()
         self.student_ = strategy.fit(student, lesson)
         self.strategy_ = strategy.name
+
+    def _student_seed(self):
+        """A seed for student randomness outside ``random_state`` params (torch nets)."""
+        if self.random_state is None:
+            return None
+        return check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
 
 
 class DistilledClassifier(ClassifierMixin, _BaseDistiller):
@@ -249,7 +256,9 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
     student : estimator or None, default=None
         The model to train, cloned in ``fit``. Any classifier whose ``fit``
         takes ``sample_weight``, any regressor (fit on the class
-        probabilities), or a Pipeline ending in one. ``None`` means
+        probabilities), a neural net (:class:`~skdistill.MLPStudentClassifier`
+        or a skorch ``NeuralNetClassifier``, trained with the KD loss), or a
+        Pipeline ending in one. ``None`` means
         ``DecisionTreeClassifier(max_depth=6)``: 64 leaves stay readable, and
         distilled trees gain the most over label-fit ones from depth 6 on,
         where trees fit on labels start to overfit.
@@ -264,8 +273,13 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         pure imitation, 0.0 ignores the teacher). The default 0.5 balances
         fidelity and accuracy, and keeps the labels' signal where the teacher
         is overconfident on its own training rows.
-    strategy : {"auto", "weighted_rows", "soft_regression"}, default="auto"
-        How the student learns the soft targets. ``"weighted_rows"`` repeats
+    strategy : {"auto", "kd_loss", "weighted_rows", "soft_regression"}, default="auto"
+        How the student learns the soft targets. ``"kd_loss"`` trains a
+        neural net on ``alpha * T^2 * KL(teacher_T || student_T) + (1 - alpha)
+        * CE(y, student)``, with early stopping on held-out rows judged by
+        fidelity to the teacher; a skorch student is trained with this loss
+        in place of its criterion, and the one passed is left untouched.
+        ``"weighted_rows"`` repeats
         each row once per plausible class with its soft probability as sample
         weight (exact soft cross-entropy for logistic regression, soft Gini
         for trees); ``"soft_regression"`` fits a regressor to the
@@ -309,7 +323,8 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         teacher inference on large sets.
     random_state : int, RandomState instance or None, default=None
         Seeds every ``random_state`` left at None in the teacher (when fitted
-        here) and the student, so the same value gives the same model.
+        here) and the student, and torch for neural students (inside
+        ``torch.random.fork_rng``), so the same value gives the same model.
 
     Attributes
     ----------
@@ -530,15 +545,21 @@ class DistilledRegressor(RegressorMixin, _BaseDistiller):
         ``Booster``), XGBoost and CatBoost models, a
         :class:`~skdistill.TeacherEnsemble` or a list (averaged).
     student : estimator or None, default=None
-        The regressor to train, cloned in ``fit``; ``None`` means
+        The regressor to train, cloned in ``fit``: any regressor, a neural
+        net (:class:`~skdistill.MLPStudentRegressor` or a skorch
+        ``NeuralNetRegressor``) or a Pipeline ending in one; ``None`` means
         ``DecisionTreeRegressor(max_depth=6)``.
     alpha : float, default=0.5
         Weight of the teacher's predictions against y. The teacher's
         predictions are smoother than y, which helps small students; 0.5
         keeps the labels' signal where the teacher fits its own training rows
         too closely.
-    strategy : {"auto", "blended_regression"}, default="auto"
+    strategy : {"auto", "kd_loss", "blended_regression"}, default="auto"
         How the student learns; ``"auto"`` picks the first that fits.
+        ``"kd_loss"`` trains a neural net on ``alpha * (f - teacher)^2 +
+        (1 - alpha) * (f - y)^2`` (the squared error to the blended target),
+        with early stopping on held-out rows judged by the error to the
+        teacher; ``"blended_regression"`` fits any regressor to the blend.
     augment : {None, "munge", "resample", "gaussian"} or object, default=None
         How to draw a transfer set: extra rows, like the training rows, that
         the teacher labels so the student sees it answer where the training
@@ -697,4 +718,4 @@ class DistilledRegressor(RegressorMixin, _BaseDistiller):
         """
         check_is_fitted(self)
         X = self._validate_X(X, reset=False)
-        return self.student_.predict(X)
+        return REGRESSION_STRATEGIES[self.strategy_].predict(self.student_, X)

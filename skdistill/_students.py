@@ -13,6 +13,8 @@ from sklearn.multioutput import MultiOutputRegressor
 from sklearn.utils import _safe_indexing, get_tags
 
 from ._fitting import accepts_sample_weight, final_step, fit_with_weight
+from ._mlp_students import MLPStudentClassifier, MLPStudentRegressor, torch_nets
+from ._skorch_students import as_float32, fit_skorch_student, is_skorch_net
 from ._soft_targets import PROBA_FLOOR, blend, sharpen, tempered_softmax
 
 # Soft probabilities below this are dropped when rows are expanded per class
@@ -38,6 +40,12 @@ class Lesson:
     temperature: float = 1.0
     sample_weight: np.ndarray = None
     labelled: np.ndarray = None
+    random_state: object = None
+
+    def alpha_per_row(self):
+        """The teacher's share of each row's target, shape ``(n_samples,)``."""
+        alpha = np.asarray(self._alpha_per_row(), dtype=np.float64).reshape(-1)
+        return np.broadcast_to(alpha, (len(self.y),)).copy()
 
     def _alpha_per_row(self):
         if self.labelled is None:
@@ -163,13 +171,100 @@ class BlendedRegression:
         targets = lesson.blended_regression_targets()
         return fit_with_weight(student, lesson.X, targets, lesson.sample_weight)
 
+    def predict(self, student, X):
+        return student.predict(X)
+
+
+class KDLoss:
+    """A neural net trained with the knowledge-distillation loss.
+
+    ``alpha * T^2 * KL(softmax(z_t / T) || softmax(z_s / T)) + (1 - alpha) *
+    CE(y, softmax(z_s))`` per row (Hinton, Vinyals and Dean 2015), weighted by
+    ``sample_weight``; rows without labels keep the teacher term alone. The
+    net's own logits are its predictions at T = 1, so nothing is undone at
+    prediction. Students: :class:`~skdistill.MLPStudentClassifier`, a skorch
+    ``NeuralNetClassifier``, or a Pipeline ending in one.
+    """
+
+    name = "kd_loss"
+    task = "classification"
+    _students = (MLPStudentClassifier, "NeuralNetClassifier")
+
+    def accepts(self, student):
+        mlp_class, skorch_class = self._students
+        final = final_step(student)
+        return isinstance(final, mlp_class) or is_skorch_net(final, skorch_class)
+
+    def fit(self, student, lesson):
+        X = _fit_preprocessing(student, lesson)
+        final = final_step(student)
+        alpha = lesson.alpha_per_row()
+        if isinstance(final, self._students[0]):
+            final._fit_lesson(X, lesson, alpha)
+            return student
+        targets = self._targets(lesson, np.where(alpha < 1.0, lesson.y, 0), alpha)
+        fit_skorch_student(final, as_float32(X), targets, self.task, lesson.temperature,
+                           lesson.random_state)
+        return student
+
+    @staticmethod
+    def _targets(lesson, labels, alpha):
+        return torch_nets().pack_distillation_targets(
+            labels, lesson.sample_weight, alpha, lesson.teacher_output, lesson.temperature
+        )
+
+    def predict_proba(self, student, X, n_classes, temperature):
+        proba = final_step(student).predict_proba(_final_step_input(student, X))
+        return np.asarray(proba, dtype=np.float64)
+
+    def predict(self, student, X, n_classes):
+        return np.argmax(self.predict_proba(student, X, n_classes, 1.0), axis=1)
+
+    def decision_function(self, student, X, n_classes, temperature):
+        return np.asarray(student.decision_function(X), dtype=np.float64)
+
+
+class KDRegressionLoss(KDLoss):
+    """A neural net trained on ``alpha * (f - teacher)^2 + (1 - alpha) * (f - y)^2``.
+
+    The squared error to the blended target, with early stopping judged by
+    the error to the teacher. Students: :class:`~skdistill.MLPStudentRegressor`,
+    a skorch ``NeuralNetRegressor``, or a Pipeline ending in one.
+    """
+
+    task = "regression"
+    _students = (MLPStudentRegressor, "NeuralNetRegressor")
+
+    @staticmethod
+    def _targets(lesson, labels, alpha):
+        return torch_nets().pack_targets(labels, lesson.sample_weight, alpha, lesson.teacher_output)
+
+    def predict(self, student, X):
+        prediction = final_step(student).predict(_final_step_input(student, X))
+        return np.asarray(prediction, dtype=np.float64).reshape(-1)
+
+
+def _fit_preprocessing(student, lesson):
+    """Fit a Pipeline's steps before the net; the rows the net learns from."""
+    steps = getattr(student, "steps", None)
+    if not steps or len(steps) == 1:
+        return lesson.X
+    return student[:-1].fit_transform(lesson.X, lesson.y)
+
+
+def _final_step_input(student, X):
+    steps = getattr(student, "steps", None)
+    if steps and len(steps) > 1:
+        X = student[:-1].transform(X)
+    return as_float32(X)
+
 
 def _num_rows(X):
     return X.shape[0] if hasattr(X, "shape") else len(X)
 
 
-CLASSIFICATION_STRATEGIES = {s.name: s for s in (WeightedRows(), SoftRegression())}
-REGRESSION_STRATEGIES = {s.name: s for s in (BlendedRegression(),)}
+CLASSIFICATION_STRATEGIES = {s.name: s for s in (KDLoss(), WeightedRows(), SoftRegression())}
+REGRESSION_STRATEGIES = {s.name: s for s in (KDRegressionLoss(), BlendedRegression())}
 
 
 def choose_strategy(student, strategies, requested="auto"):
@@ -193,6 +288,8 @@ def choose_strategy(student, strategies, requested="auto"):
 
 def _what_works(strategies):
     kinds = {
+        "kd_loss": "a neural net (MLPStudentClassifier/MLPStudentRegressor, skorch "
+        "NeuralNetClassifier/NeuralNetRegressor)",
         "weighted_rows": "a classifier whose fit takes sample_weight (trees, forests, "
         "boosting, logistic regression)",
         "soft_regression": "a regressor (one output per class)",

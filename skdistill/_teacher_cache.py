@@ -23,6 +23,8 @@ def _fingerprint(obj, depth=0):
     """A nested tuple that changes whenever ``obj``'s fitted state changes."""
     if isinstance(obj, (list, tuple)):
         return ("seq", obj, tuple(_fingerprint(item, depth) for item in obj))
+    if isinstance(obj, type):  # e.g. a skorch net's module class, not its state
+        return ("leaf", obj)
     version = getattr(obj, "_version", None)
     if version is not None and hasattr(obj, "data_ptr"):  # a torch tensor
         return ("tensor", obj, version)

@@ -17,9 +17,11 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ._fitting import fit_with_weight
+from ._mlp_students import torch_nets
 from ._optional import comes_from
 from ._persistence import DetachedTeacher
 from .parallel import ScatteredTeacher
+from ._skorch_students import as_float32, is_skorch_net
 from ._seeding import seed_unset_random_states
 
 # Probabilities are clipped here before the log so that a teacher that is
@@ -79,7 +81,16 @@ def fitted_teacher(teacher, X, y, sample_weight=None, random_state=None):
     if isinstance(teacher, TeacherEnsemble):
         return clone(teacher).fit(X, y, sample_weight, random_state=random_state)
     fitted = seed_unset_random_states(clone(teacher), random_state)
+    if is_skorch_net(fitted, "NeuralNet"):
+        X, y = _torch_ready(fitted, X), _skorch_targets(fitted, y)
     return fit_with_weight(fitted, X, y, sample_weight, role="teacher")
+
+
+def _skorch_targets(net, y):
+    """skorch regressors learn from float32 columns; classifiers from the labels."""
+    if is_skorch_net(net, "NeuralNetRegressor"):
+        return np.asarray(y, dtype=np.float32).reshape(-1, 1)
+    return y
 
 
 def _is_lightgbm_booster(obj):
@@ -100,6 +111,8 @@ def teacher_kind(teacher):
         return kinds.pop() if len(kinds) == 1 else None
     if _is_lightgbm_booster(teacher):
         return "classifier" if _booster_is_classifier(teacher) else "regressor"
+    if is_torch_module(teacher):
+        return None
     if hasattr(teacher, "classes_") or _declared_type(teacher) == "classifier":
         return "classifier"
     return _declared_type(teacher)
@@ -152,6 +165,8 @@ def as_teacher(teacher, kind):
     if isinstance(teacher, TeacherEnsemble):
         members = [as_teacher(member, kind) for member in teacher.teachers]
         return EnsembleTeacher(teacher, members, teacher.weights)
+    if isinstance(teacher, TorchTeacher):
+        return teacher.adapter(kind)
     if kind == "classifier":
         return ClassifierTeacher(teacher)
     return RegressorTeacher(teacher)
@@ -199,6 +214,9 @@ class ClassifierTeacher:
             n_outputs = estimator.num_model_per_iteration()
             self.classes_ = np.arange(max(n_outputs, 2))
             return
+        if is_torch_module(estimator):
+            self.classes_ = np.arange(max(module_output_width(estimator), 2))
+            return
         if not hasattr(estimator, "classes_"):
             raise ValueError(
                 f"The `teacher` {type(estimator).__name__} has no `classes_`: "
@@ -238,9 +256,59 @@ class ClassifierTeacher:
             return est.predict(X, output_margin=True)
         if comes_from(est, "catboost"):
             return est.predict(X, prediction_type="RawFormulaVal")
+        if is_torch_module(est):
+            return torch_nets().module_outputs(est, X)
+        if is_skorch_net(est, "NeuralNet"):
+            return skorch_logits(est, X)
         if hasattr(est, "decision_function"):
             return est.decision_function(X)
         return np.log(np.clip(est.predict_proba(X), _PROBA_FLOOR, 1.0))
+
+
+def is_torch_module(obj):
+    """Whether ``obj`` is a ``torch.nn.Module``, without importing torch."""
+    return any(
+        cls.__name__ == "Module" and cls.__module__ == "torch.nn.modules.module"
+        for cls in type(obj).__mro__
+    )
+
+
+def module_output_width(module):
+    """Outputs of a classifier module: those of its last ``Linear`` layer."""
+    linear = [m for m in module.modules() if type(m).__name__ in ("Linear", "LazyLinear")]
+    if not linear or not isinstance(getattr(linear[-1], "out_features", None), int):
+        raise ValueError(
+            f"Cannot tell how many classes the torch `teacher` {type(module).__name__} "
+            "outputs. Wrap it as TorchTeacher(module, classes=[...])."
+        )
+    return linear[-1].out_features
+
+
+def skorch_logits(net, X):
+    """Logits of a skorch classifier, whatever its module returns.
+
+    With ``NLLLoss`` the module returns probabilities (their log is taken);
+    with ``CrossEntropyLoss`` or ``BCEWithLogitsLoss`` it returns logits,
+    used as they are so that no precision is lost to a softmax.
+    """
+    torch = torch_nets().torch
+    output = net.forward(_torch_ready(net, X))
+    if isinstance(output, tuple):
+        output = output[0]
+    output = output.detach().cpu().double().numpy()
+    criterion = net.criterion_
+    if isinstance(criterion, torch.nn.NLLLoss):
+        return np.log(np.clip(output, _PROBA_FLOOR, 1.0))
+    if isinstance(criterion, (torch.nn.CrossEntropyLoss, torch.nn.BCEWithLogitsLoss)):
+        return output
+    return np.log(np.clip(net.predict_proba(_torch_ready(net, X)), _PROBA_FLOOR, 1.0))
+
+
+def _torch_ready(model, X):
+    """float32 input for skorch nets (float64 would not match their weights)."""
+    if is_skorch_net(model, "NeuralNet"):
+        return as_float32(X)
+    return X
 
 
 def _has_margin_predict(estimator):
@@ -251,7 +319,7 @@ class RegressorTeacher:
     """Predictions of a fitted single-output regressor."""
 
     def __init__(self, estimator):
-        if not hasattr(estimator, "predict"):
+        if not hasattr(estimator, "predict") and not is_torch_module(estimator):
             raise ValueError(
                 f"The `teacher` {type(estimator).__name__} has no `predict`: "
                 "DistilledRegressor needs a fitted regressor as teacher."
@@ -261,7 +329,11 @@ class RegressorTeacher:
     def predictions(self, X):
         """Predictions of shape ``(n_samples,)``, float64."""
         X = _align_columns(self.estimator, X)
-        predictions = np.asarray(self.estimator.predict(X), dtype=np.float64)
+        if is_torch_module(self.estimator):
+            predictions = torch_nets().module_outputs(self.estimator, X)
+        else:
+            predictions = np.asarray(self.estimator.predict(_torch_ready(self.estimator, X)),
+                                     dtype=np.float64)
         if predictions.ndim == 2 and predictions.shape[1] == 1:
             predictions = predictions[:, 0]
         if predictions.ndim != 1:
@@ -400,6 +472,80 @@ class TeacherEnsemble(BaseEstimator):
         if isinstance(adapter.members[0], ClassifierTeacher):
             return adapter.classes_[np.argmax(adapter.logits(X), axis=1)]
         return adapter.predictions(X)
+
+
+class TorchTeacher(BaseEstimator):
+    """A trained ``torch.nn.Module`` as a teacher.
+
+    The module is used as given: evaluated in eval mode without gradients
+    (its train/eval flags restored afterwards), never trained, copied or
+    moved. For classification it must return logits, one per class; for
+    regression, one prediction per row. A bare module passed as ``teacher``
+    is treated the same way with classes ``0 .. K-1``; this wrapper lets you
+    name the classes. Needs ``pip install 'skdistill[torch]'``.
+
+    Parameters
+    ----------
+    module : torch.nn.Module
+        The trained network.
+    classes : array-like of shape (n_classes,) or None, default=None
+        The label of each output column (classification); ``None`` numbers
+        them ``0 .. K-1``, or means regression.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        ``classes`` as an array, when given.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skdistill import TorchTeacher
+    >>> module = torch.nn.Linear(4, 3)
+    >>> teacher = TorchTeacher(module, classes=["a", "b", "c"])
+    >>> teacher.predict(torch.zeros(2, 4).numpy()).shape
+    (2,)
+    """
+
+    def __init__(self, module, classes=None):
+        self.module = module
+        self.classes = classes
+
+    @property
+    def classes_(self):
+        if self.classes is None:
+            raise AttributeError("TorchTeacher has no `classes_` when `classes` is None.")
+        return np.asarray(self.classes)
+
+    def adapter(self, kind):
+        """The teacher adapter of ``kind`` over the module, with these classes."""
+        if kind == "regressor":
+            return RegressorTeacher(self.module)
+        adapter = ClassifierTeacher(self.module)
+        if self.classes is not None:
+            if len(self.classes) != len(adapter.classes_):
+                raise ValueError(
+                    f"TorchTeacher has {len(self.classes)} `classes` but its module "
+                    f"outputs {len(adapter.classes_)} logits."
+                )
+            adapter.classes_ = self.classes_
+        return adapter
+
+    def _outputs(self, X):
+        return torch_nets().module_outputs(self.module, X)
+
+    def predict_proba(self, X):
+        """Softmax of the module's logits."""
+        from scipy.special import softmax
+
+        return softmax(self._outputs(X), axis=1)
+
+    def predict(self, X):
+        """The most probable class, or the module's prediction when ``classes`` is None."""
+        outputs = self._outputs(X)
+        if self.classes is None:
+            return outputs[:, 0] if outputs.shape[1] == 1 else outputs
+        return self.classes_[np.argmax(outputs, axis=1)]
 
 
 def check_teacher_features(teacher, n_features, feature_names):

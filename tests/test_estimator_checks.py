@@ -5,7 +5,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skdistill import DistilledClassifier, DistilledRegressor
+from skdistill import (
+    DistilledClassifier,
+    DistilledRegressor,
+    MLPStudentClassifier,
+    MLPStudentRegressor,
+)
 
 ESTIMATORS = [
     DistilledClassifier(random_state=0),
@@ -42,6 +47,17 @@ ESTIMATORS = [
     DistilledRegressor(
         RandomForestRegressor(n_estimators=10), DecisionTreeRegressor(), random_state=0
     ),
+    MLPStudentClassifier(max_epochs=20, random_state=0),
+    MLPStudentRegressor(max_epochs=20, random_state=0),
+    DistilledClassifier(
+        GradientBoostingClassifier(n_estimators=10),
+        MLPStudentClassifier(max_epochs=20),
+        temperature=2.0,
+        random_state=0,
+    ),
+    DistilledRegressor(
+        RandomForestRegressor(n_estimators=10), MLPStudentRegressor(max_epochs=20), random_state=0
+    ),
 ]
 
 # Teachers for which scikit-learn itself declares that weighting a row is not
@@ -58,8 +74,22 @@ _AUGMENTED_ROWS_IGNORE_WEIGHTS = (
     "weight zero still shapes the transfer set"
 )
 
+# Mini-batch gradient descent: repeating a row adds gradient steps and
+# changes every batch after it; weighting it does not. The two agree in
+# expectation, not to 1e-7.
+_MINIBATCH_WEIGHTS = (
+    "a neural net trained by mini-batch gradient descent: weighting a row and "
+    "repeating it give the same objective but different batches and step counts"
+)
+
+
+def _is_neural(model):
+    return isinstance(model, (MLPStudentClassifier, MLPStudentRegressor))
+
 
 def expected_failures(estimator):
+    if _is_neural(estimator) or _is_neural(getattr(estimator, "student", None)):
+        return {"check_sample_weight_equivalence_on_dense_data": _MINIBATCH_WEIGHTS}
     if estimator.augment is not None:
         return {
             "check_sample_weight_equivalence_on_dense_data": _AUGMENTED_ROWS_IGNORE_WEIGHTS,
