@@ -3,6 +3,7 @@
 from ._distiller import DistilledClassifier, DistilledRegressor
 from ._teacher_cache import teacher_output_cache
 from ._teachers import TeacherEnsemble
+from .export import export_text
 
 __version__ = "0.1.0"
 
@@ -10,6 +11,7 @@ __all__ = [
     "DistilledClassifier",
     "DistilledRegressor",
     "TeacherEnsemble",
+    "export_text",
     "teacher_output_cache",
     "__version__",
 ]

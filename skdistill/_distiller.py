@@ -294,13 +294,20 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         lesson = Lesson(
             X=X,
             y=y_encoded,
-            teacher_output=logits[:, self._teacher_columns(adapter.classes_)],
+            teacher_output=self._in_class_order(logits, adapter.classes_),
             alpha=self.alpha,
             temperature=self.temperature,
             sample_weight=sample_weight,
         )
         self._fit_student(lesson, CLASSIFICATION_STRATEGIES)
         return self
+
+    def _in_class_order(self, logits, teacher_classes):
+        """The teacher's logits with columns in the order of ``classes_``."""
+        columns = self._teacher_columns(teacher_classes)
+        if np.array_equal(columns, np.arange(logits.shape[1])):
+            return logits  # no copy: with many classes it is as large as X
+        return logits[:, columns]
 
     def _teacher_columns(self, teacher_classes):
         """Column of each of ``classes_`` in the teacher's outputs, matched by value."""
