@@ -118,7 +118,8 @@ def expand_rows(soft_targets, sample_weight=None):
     ([0, 0, 1], [0, 1, 0], [0.8, 0.2, 1.0])
     """
     kept = np.asarray(soft_targets, dtype=np.float64)
-    floor = _expansion_floor(kept, max_rows=int(_ROWS_PER_ROW * kept.shape[0]))
+    weight = np.ones(len(kept)) if sample_weight is None else np.asarray(sample_weight, float)
+    floor = _expansion_floor(kept, weight, max_rows=_ROWS_PER_ROW * weight.sum())
     is_top = kept == kept.max(axis=1, keepdims=True)
     kept[(kept < floor) & ~is_top] = 0.0
     kept /= kept.sum(axis=1, keepdims=True)
@@ -128,17 +129,19 @@ def expand_rows(soft_targets, sample_weight=None):
     return rows, classes, kept[rows, classes]
 
 
-def _expansion_floor(soft_targets, max_rows):
+def _expansion_floor(soft_targets, weight, max_rows):
     """The smallest floor >= ``_EXPANSION_FLOOR`` that keeps at most ``max_rows`` rows.
 
-    A row always keeps its most probable class, so a row whose every class is
-    below the floor still counts once. Bisection over the floor only builds
-    boolean masks, an eighth of the targets' memory.
+    Rows are counted by their weight, so that weighting a row by 2 and
+    repeating it give the same floor (the same model). A row always keeps its
+    most probable class, so a row whose every class is below the floor still
+    counts once. Bisection over the floor only builds boolean masks, an
+    eighth of the targets' memory.
     """
 
     def rows_kept(floor):
         above = soft_targets >= floor
-        return int(above.sum()) + int(np.count_nonzero(~above.any(axis=1)))
+        return above.sum(axis=1) @ weight + weight[~above.any(axis=1)].sum()
 
     low, high = _EXPANSION_FLOOR, 1.0
     if rows_kept(low) <= max_rows:

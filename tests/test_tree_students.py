@@ -50,7 +50,6 @@ CLASSIFIERS = [
     DecisionTreeClassifier(max_depth=4),
     RandomForestClassifier(n_estimators=10, max_depth=6),
     ExtraTreesClassifier(n_estimators=10, max_depth=6),
-    HistGradientBoostingClassifier(max_iter=20),
     make_pipeline(StandardScaler(), LogisticRegression(max_iter=500)),
 ]
 
@@ -85,7 +84,7 @@ def test_regressor_students_learn_blended_targets(student, regression):
 def test_hist_gradient_boosting_student_takes_sample_weight(binary):
     X, y, teacher = binary
     weight = np.where(y == 1, 3.0, 1.0)
-    student = HistGradientBoostingClassifier(max_iter=20)
+    student = HistGradientBoostingClassifier(max_iter=10)
     weighted = DistilledClassifier(teacher, student, random_state=0).fit(X, y, weight)
     plain = DistilledClassifier(teacher, student, random_state=0).fit(X, y)
     assert weighted.strategy_ == "weighted_rows"
