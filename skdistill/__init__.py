@@ -5,6 +5,7 @@ from ._mlp_students import MLPStudentClassifier, MLPStudentRegressor, make_mlp_s
 from ._teacher_cache import teacher_output_cache
 from ._teachers import TeacherEnsemble, TorchTeacher
 from .augment import ColumnResample, GaussianNoise, Munge
+from .export import export_text
 
 __version__ = "0.1.0"
 
@@ -19,6 +20,7 @@ __all__ = [
     "TeacherEnsemble",
     "TorchTeacher",
     "make_mlp_student",
+    "export_text",
     "teacher_output_cache",
     "__version__",
 ]

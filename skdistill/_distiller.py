@@ -438,18 +438,28 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         self.classes_, y_encoded = np.unique(y, return_inverse=True)
         self.teacher_ = self._fit_teacher(X, y, sample_weight, "classifier")
         adapter = as_teacher(self.teacher_, "classifier")
-        columns = self._teacher_columns(adapter.classes_)
-        logits = self._teacher_output(adapter, X, "logits")[:, columns]
+        logits = self._in_class_order(
+            self._teacher_output(adapter, X, "logits"), adapter.classes_
+        )
         transfer = self._transfer_rows(X, X_unlabeled)
         transfer_logits = None
         if transfer is not None:
-            transfer_logits = self._transfer_output(adapter, transfer, "logits")[:, columns]
+            transfer_logits = self._in_class_order(
+                self._transfer_output(adapter, transfer, "logits"), adapter.classes_
+            )
         lesson = self._lesson(
             X, y_encoded, logits, sample_weight, transfer, transfer_logits,
             temperature=self.temperature,
         )
         self._fit_student(lesson, CLASSIFICATION_STRATEGIES)
         return self
+
+    def _in_class_order(self, logits, teacher_classes):
+        """The teacher's logits with columns in the order of ``classes_``."""
+        columns = self._teacher_columns(teacher_classes)
+        if np.array_equal(columns, np.arange(logits.shape[1])):
+            return logits  # no copy: with many classes it is as large as X
+        return logits[:, columns]
 
     def _teacher_columns(self, teacher_classes):
         """Column of each of ``classes_`` in the teacher's outputs, matched by value."""

@@ -18,8 +18,13 @@ def tempered_softmax(logits, temperature):
     >>> tempered_softmax(np.array([[0.0, np.log(3.0)]]), 1.0).round(3)
     array([[0.25, 0.75]])
     """
-    # scipy subtracts the row maximum first, so 1e6 logits and T=1e-3 stay finite.
-    return softmax(np.asarray(logits, dtype=np.float64) / temperature, axis=1)
+    # One (n, K) array, worked in place: with many classes it is as large as X.
+    # Subtracting the row maximum keeps 1e6 logits and T=1e-3 finite.
+    proba = np.asarray(logits, dtype=np.float64) / temperature
+    proba -= proba.max(axis=1, keepdims=True)
+    np.exp(proba, out=proba)
+    proba /= proba.sum(axis=1, keepdims=True)
+    return proba
 
 
 def one_hot(y_encoded, n_classes):
@@ -27,11 +32,25 @@ def one_hot(y_encoded, n_classes):
     return np.eye(n_classes)[y_encoded]
 
 
-def blend(teacher_proba, y_encoded, alpha):
-    """``alpha * teacher_proba + (1 - alpha) * one_hot(y)``; ``alpha`` may be per row."""
+def blend(teacher_proba, y_encoded, alpha, overwrite=False):
+    """``alpha * teacher_proba + (1 - alpha) * one_hot(y)``; ``alpha`` may be per row.
+
+    Built without the one-hot matrix, which would be as large as the targets;
+    ``overwrite=True`` reuses ``teacher_proba``'s memory for the result.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdistill._soft_targets import blend
+    >>> blend(np.array([[0.5, 0.5]]), np.array([1]), 0.5).tolist()
+    [[0.25, 0.75]]
+    """
     if np.all(alpha == 1.0):
         return teacher_proba
-    return alpha * teacher_proba + (1.0 - alpha) * one_hot(y_encoded, teacher_proba.shape[1])
+    label_weight = 1.0 - np.broadcast_to(alpha, (len(y_encoded), 1))[:, 0]
+    blended = np.multiply(teacher_proba, alpha, out=teacher_proba if overwrite else None)
+    blended[np.arange(len(y_encoded)), y_encoded] += label_weight
+    return blended
 
 
 def sharpen(proba, temperature):

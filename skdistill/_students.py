@@ -15,12 +15,18 @@ from sklearn.utils import _safe_indexing, get_tags
 from ._fitting import accepts_sample_weight, final_step, fit_with_weight
 from ._mlp_students import MLPStudentClassifier, MLPStudentRegressor, torch_nets
 from ._skorch_students import as_float32, fit_skorch_student, is_skorch_net
+from ._lightgbm_student import LightGBMClassifierStudent, LightGBMRegressorStudent
 from ._soft_targets import PROBA_FLOOR, blend, sharpen, tempered_softmax
 
 # Soft probabilities below this are dropped when rows are expanded per class
 # (and the rest renormalised), so memory grows with the classes a row
 # plausibly belongs to, not with the number of classes.
 _EXPANSION_FLOOR = 1e-3
+# A flat teacher (high temperature, many classes) would keep most classes of
+# every row above that floor: the floor then rises until the expanded data
+# holds at most this many rows per original row, which bounds the memory of
+# a fit whatever the number of classes.
+_ROWS_PER_ROW = 1.5
 
 
 @dataclass
@@ -59,7 +65,7 @@ class Lesson:
     def soft_targets(self):
         """Blend of the tempered teacher distribution and the one-hot labels."""
         teacher = tempered_softmax(self.teacher_output, self.temperature)
-        return blend(teacher, self.y, self._alpha_per_row())
+        return blend(teacher, self.y, self._alpha_per_row(), overwrite=True)
 
     def blended_regression_targets(self):
         """``alpha * teacher + (1 - alpha) * y``."""
@@ -107,6 +113,10 @@ class WeightedRows:
 def expand_rows(soft_targets, sample_weight=None):
     """Rows, class codes and weights of the per-class expansion.
 
+    ``soft_targets`` is overwritten (it is usually the largest array here).
+    Classes below a floor are dropped and each row renormalised, so at most
+    ``_ROWS_PER_ROW`` times the rows come out.
+
     Examples
     --------
     >>> import numpy as np
@@ -115,12 +125,39 @@ def expand_rows(soft_targets, sample_weight=None):
     >>> rows.tolist(), classes.tolist(), weights.round(2).tolist()
     ([0, 0, 1], [0, 1, 0], [0.8, 0.2, 1.0])
     """
-    kept = np.where(soft_targets >= _EXPANSION_FLOOR, soft_targets, 0.0)
+    kept = np.asarray(soft_targets, dtype=np.float64)
+    weight = np.ones(len(kept)) if sample_weight is None else np.asarray(sample_weight, float)
+    floor = _expansion_floor(kept, weight, max_rows=_ROWS_PER_ROW * weight.sum())
+    is_top = kept == kept.max(axis=1, keepdims=True)
+    kept[(kept < floor) & ~is_top] = 0.0
     kept /= kept.sum(axis=1, keepdims=True)
     if sample_weight is not None:
         kept *= np.asarray(sample_weight, dtype=np.float64)[:, None]
     rows, classes = np.nonzero(kept)
     return rows, classes, kept[rows, classes]
+
+
+def _expansion_floor(soft_targets, weight, max_rows):
+    """The smallest floor >= ``_EXPANSION_FLOOR`` that keeps at most ``max_rows`` rows.
+
+    Rows are counted by their weight, so that weighting a row by 2 and
+    repeating it give the same floor (the same model). A row always keeps its
+    most probable class, so a row whose every class is below the floor still
+    counts once. Bisection over the floor only builds boolean masks, an
+    eighth of the targets' memory.
+    """
+
+    def rows_kept(floor):
+        above = soft_targets >= floor
+        return above.sum(axis=1) @ weight + weight[~above.any(axis=1)].sum()
+
+    low, high = _EXPANSION_FLOOR, 1.0
+    if rows_kept(low) <= max_rows:
+        return low
+    for _ in range(30):
+        middle = np.sqrt(low * high)
+        low, high = (low, middle) if rows_kept(middle) <= max_rows else (middle, high)
+    return high
 
 
 def _student_classes(student):
@@ -263,8 +300,14 @@ def _num_rows(X):
     return X.shape[0] if hasattr(X, "shape") else len(X)
 
 
-CLASSIFICATION_STRATEGIES = {s.name: s for s in (KDLoss(), WeightedRows(), SoftRegression())}
-REGRESSION_STRATEGIES = {s.name: s for s in (KDRegressionLoss(), BlendedRegression())}
+# Specific strategies come first: "auto" takes the first that accepts a student.
+CLASSIFICATION_STRATEGIES = {
+    s.name: s
+    for s in (KDLoss(), LightGBMClassifierStudent(), WeightedRows(), SoftRegression())
+}
+REGRESSION_STRATEGIES = {
+    s.name: s for s in (KDRegressionLoss(), LightGBMRegressorStudent(), BlendedRegression())
+}
 
 
 def choose_strategy(student, strategies, requested="auto"):
@@ -290,6 +333,7 @@ def _what_works(strategies):
     kinds = {
         "kd_loss": "a neural net (MLPStudentClassifier/MLPStudentRegressor, skorch "
         "NeuralNetClassifier/NeuralNetRegressor)",
+        "lightgbm": "a LightGBM LGBMClassifier or LGBMRegressor",
         "weighted_rows": "a classifier whose fit takes sample_weight (trees, forests, "
         "boosting, logistic regression)",
         "soft_regression": "a regressor (one output per class)",

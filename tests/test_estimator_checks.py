@@ -1,5 +1,6 @@
 """scikit-learn's own estimator checks, our peer test suite."""
 
+from lightgbm import LGBMClassifier, LGBMRegressor
 from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier, RandomForestRegressor
 from sklearn.linear_model import LogisticRegression
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
@@ -36,12 +37,22 @@ ESTIMATORS = [
         augment_size=2.0,
         random_state=0,
     ),
+    DistilledClassifier(
+        RandomForestClassifier(n_estimators=10),
+        LGBMClassifier(n_estimators=10, num_leaves=7, min_child_samples=2, verbose=-1),
+        random_state=0,
+    ),
     DistilledRegressor(random_state=0),
     DistilledRegressor(
         RandomForestRegressor(n_estimators=10),
         DecisionTreeRegressor(max_depth=4),
         augment="munge",
         augment_size=2.0,
+        random_state=0,
+    ),
+    DistilledRegressor(
+        RandomForestRegressor(n_estimators=10),
+        LGBMRegressor(n_estimators=10, num_leaves=7, min_child_samples=2, verbose=-1),
         random_state=0,
     ),
     DistilledRegressor(
