@@ -261,4 +261,5 @@ class LightGBMRegressorStudent:
         )
         return student
 
-
+    def predict(self, student, X):
+        return student.predict(X)

@@ -78,10 +78,11 @@ def _fetch(key):
     try:
         return distributed.get_worker().data[key]
     except (ValueError, KeyError):
-        # Not in this worker's memory (a worker that joined later, or the
-        # client process): ask the scheduler for it.
-        client = distributed.get_client()
-        return client.gather(distributed.Future(key, client))
+        # Not in this worker's memory (a worker that joined later, or a
+        # replica Dask's memory manager dropped): fetch it, leaving the task's
+        # thread slot free meanwhile so the worker cannot deadlock.
+        with distributed.worker_client() as client:
+            return client.gather(distributed.Future(key, client))
 
 
 def scatter_teacher(teacher, client=None):

@@ -13,6 +13,7 @@ from sklearn.tree import DecisionTreeClassifier
 from skdistill import DistilledClassifier
 
 distributed = pytest.importorskip("distributed")
+dask = pytest.importorskip("dask")
 from skdistill.parallel import scatter_teacher  # noqa: E402
 
 
@@ -23,8 +24,7 @@ def _stand_ins_on_worker():
 
 
 def _data_ids_on_worker(key, dask_worker):
-    # Dask's memory manager may drop replicas no task declared it needs, after use.
-    return id(dask_worker.data[key]) if key in dask_worker.data else None
+    return id(dask_worker.data[key])
 
 
 def test_dask_grid_search_equals_local_and_ships_teacher_once():
@@ -38,7 +38,10 @@ def test_dask_grid_search_equals_local_and_ships_teacher_once():
         return GridSearchCV(DistilledClassifier(teacher, student, random_state=0), grid, cv=cv)
 
     local = search(forest).fit(X, y)
-    with distributed.LocalCluster(
+    # Keep Dask's memory manager from dropping the replicas no task declared
+    # it needs, so each worker reads its own scattered copy.
+    with dask.config.set({"distributed.scheduler.active-memory-manager.start": False}), \
+            distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
         dashboard_address=None,
     ) as cluster, distributed.Client(cluster) as client:
@@ -55,7 +58,6 @@ def test_dask_grid_search_equals_local_and_ships_teacher_once():
     )
     assert remote.best_estimator_.teacher_ is teacher
     # Every worker that ran tasks resolved the key to one teacher object: the
-    # copy scattered to it, wherever Dask still holds that copy.
+    # copy scattered to it.
     used = {w: ids[teacher.key] for w, ids in per_worker.items() if teacher.key in ids}
-    assert used
-    assert all(used[w] == data_ids[w] for w in used if data_ids[w] is not None)
+    assert used and all(used[w] == data_ids[w] for w in used)
