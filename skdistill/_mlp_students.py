@@ -219,7 +219,7 @@ _SHARED_ATTRIBUTES = """
         Epochs run (early stopping may end before ``max_epochs``).
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names."""
 
 

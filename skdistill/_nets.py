@@ -300,6 +300,17 @@ class DistillationNet(NeuralNet):
         return TensorRows(X, y)
 
 
+def check_device(device):
+    """Fail before training, saying what to install, when CUDA is asked for but absent."""
+    if str(device).startswith("cuda") and not torch.cuda.is_available():
+        build = f"a CUDA {torch.version.cuda} build" if torch.version.cuda else "a CPU-only build"
+        raise ValueError(
+            f"device={device!r} was asked for, but torch {torch.__version__} ({build}) sees no "
+            "CUDA GPU here. Use device='cpu', or install a CUDA build of torch matching "
+            "your NVIDIA driver on a machine with a GPU."
+        )
+
+
 def make_distillation_net(module, *, task, optimizer, lr, max_epochs, batch_size,
                           optimizer_params=None, temperature=1.0, output_kind="logits",
                           validation_fraction=0.1, early_stopping=True, patience=10,
@@ -310,6 +321,7 @@ def make_distillation_net(module, *, task, optimizer, lr, max_epochs, batch_size
 
     ``module`` is a module class (built with ``module_params``) or instance.
     """
+    check_device(device)
     if isinstance(optimizer, str):
         optimizer = OPTIMIZERS[optimizer]
     routed = {f"optimizer__{k}": v for k, v in (optimizer_params or {}).items()}

@@ -387,3 +387,30 @@ def test_missing_torch_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "torch", None)
     with pytest.raises(ImportError, match=r"pip install 'skdistill\[torch\]'"):
         torch_nets()
+
+
+def test_cuda_without_a_gpu_says_what_to_install():
+    torch = pytest.importorskip("torch")
+    if torch.cuda.is_available():
+        pytest.skip("a CUDA GPU is present: the fallback message does not apply")
+    from sklearn.datasets import load_iris
+
+    from skdistill import MLPStudentClassifier
+
+    X, y = load_iris(return_X_y=True)
+    with pytest.raises(ValueError, match="device='cuda'.*install a CUDA build of torch"):
+        MLPStudentClassifier(device="cuda", max_epochs=1).fit(X, y)
+
+
+def test_trains_on_a_cuda_gpu():
+    torch = pytest.importorskip("torch")
+    if not torch.cuda.is_available():
+        pytest.skip("no CUDA GPU on this machine")
+    from sklearn.datasets import load_iris
+
+    from skdistill import DistilledClassifier, MLPStudentClassifier
+
+    X, y = load_iris(return_X_y=True)
+    student = MLPStudentClassifier(device="cuda", max_epochs=20, random_state=0)
+    distilled = DistilledClassifier(student=student, random_state=0).fit(X, y)
+    assert distilled.score(X, y) > 0.8
