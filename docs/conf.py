@@ -22,7 +22,6 @@ extensions = [
     "sphinx.ext.intersphinx",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
-    "myst_parser",
 ]
 
 autosummary_generate = True
@@ -42,7 +41,7 @@ sphinx_gallery_conf = {
 }
 
 intersphinx_mapping = {}
-source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+source_suffix = {".rst": "restructuredtext"}
 exclude_patterns = ["_build", "auto_examples/*.ipynb", "auto_examples/*.py"]
 suppress_warnings = ["config.cache"]
 html_theme = "pydata_sphinx_theme"
