@@ -102,7 +102,7 @@ def markdown_report(frame, scale_name, command, grid, throughput):
     ]
     if throughput is not None:
         lines += ["## Neural training throughput against a plain torch loop", "",
-                  throughput.to_markdown(index=False), ""]
+                  throughput.to_markdown(index=False, floatfmt=".3g"), ""]
     columns = ["dataset", "teacher", "student", "mode", "quality", "fidelity", "pickled_kb",
                "size_ratio", "batch_speedup", "row_seconds", "fit_seconds", "peak_mb"]
     lines += ["## Panel", "", frame[columns].to_markdown(index=False, floatfmt=".4g"), ""]

@@ -32,12 +32,12 @@ EPOCHS, ROUNDS = 1, 5
 RESULTS = os.path.join(os.path.dirname(__file__), "results")
 
 
-def make_data(seed=0):
+def make_data(n_rows=N_ROWS, seed=0):
     rng = np.random.default_rng(seed)
-    X = rng.normal(size=(N_ROWS, N_FEATURES)).astype(np.float32)
+    X = rng.normal(size=(n_rows, N_FEATURES)).astype(np.float32)
     w = rng.normal(size=N_FEATURES)
-    logits = np.column_stack([np.zeros(N_ROWS), X @ w / 4])
-    y = (logits[:, 1] + rng.logistic(size=N_ROWS) > 0).astype(np.int64)
+    logits = np.column_stack([np.zeros(n_rows), X @ w / 4])
+    y = (logits[:, 1] + rng.logistic(size=n_rows) > 0).astype(np.int64)
     return X, y, logits
 
 
@@ -123,13 +123,13 @@ def training_flops_per_row():
     return 3 * 2 * macs
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--threads", type=int, default=None, help="torch threads")
-    threads = parser.parse_args().threads
-    if threads:
-        torch.set_num_threads(threads)
-    X, y, logits = make_data()
+def throughput_ratios(smoke=False):
+    """Rows per second of each trainer and its ratio to the plain loop, as a DataFrame.
+
+    ``smoke`` runs 5,000 rows for one round: it checks the code, not the speed.
+    """
+    n_rows, rounds = (5_000, 1) if smoke else (N_ROWS, ROUNDS)
+    X, y, logits = make_data(n_rows)
     small = slice(0, 5000)
     # Warm-up: torch's first fit in a process pays its start-up costs.
     for run in (plain_loop, student_labels, skorch_default):
@@ -147,10 +147,10 @@ def main():
             "MLPStudentClassifier (KD loss)": lambda: student_kd(X, y, batch_size, EPOCHS,
                                                                  logits),
             "skorch defaults": lambda: skorch_default(X, y, batch_size, EPOCHS),
-        })
+        }, rounds)
         for name, seconds in timings.items():
             plain = timings["plain torch loop" + (" (KD loss)" if "KD" in name else "")]
-            rows_per_second = N_ROWS * EPOCHS / seconds
+            rows_per_second = n_rows * EPOCHS / seconds
             rows.append({
                 "batch_size": batch_size,
                 "trainer": name,
@@ -160,14 +160,23 @@ def main():
                 "model_gflops": rows_per_second * training_flops_per_row() / 1e9,
             })
     table = pd.DataFrame(rows)
-    matmul = matmul_gflops()
-    table["matmul_gflops"] = matmul
-    os.makedirs(RESULTS, exist_ok=True)
+    table["matmul_gflops"] = matmul_gflops()
     table["torch_threads"] = torch.get_num_threads()
+    return table
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--threads", type=int, default=None, help="torch threads")
+    threads = parser.parse_args().threads
+    if threads:
+        torch.set_num_threads(threads)
+    table = throughput_ratios()
+    os.makedirs(RESULTS, exist_ok=True)
     name = f"neural_throughput_{torch.get_num_threads()}threads.csv"
     table.to_csv(os.path.join(RESULTS, name), index=False)
     print(f"torch threads: {torch.get_num_threads()}; float32 2048x2048 matmul: "
-          f"{matmul:.1f} GFLOP/s\n")
+          f"{table['matmul_gflops'].iloc[0]:.1f} GFLOP/s\n")
     print(table.drop(columns=["matmul_gflops", "torch_threads"]).to_markdown(
         index=False, floatfmt=".3g"))
 

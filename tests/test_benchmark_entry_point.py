@@ -16,6 +16,7 @@ def test_smoke_benchmark_writes_results(tmp_path):
     assert (tmp_path / "panel_smoke.csv").exists()
     report = (tmp_path / "results_smoke.md").read_text()
     assert "teacher evaluations: **4**" in report
+    assert "throughput against a plain torch loop" in report
     distilled = frame[frame["mode"] == "distilled"]
     assert len(distilled) == 4
     assert distilled["fidelity"].between(-1, 1).all()
