@@ -19,6 +19,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
+    _num_samples,
     _check_sample_weight,
     _check_y,
     check_consistent_length,
@@ -71,9 +72,6 @@ def _student_has(method):
 def _is_dataframe(X):
     return hasattr(X, "columns") and hasattr(X, "iloc")
 
-
-def _num_rows(X):
-    return X.shape[0] if hasattr(X, "shape") else len(X)
 
 
 class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
@@ -131,7 +129,7 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             # checked by the model itself at fit time.
             return get_tags(default())
 
-    def _validate_X(self, X, reset, y=None):
+    def _validate_X(self, X, reset):
         if _is_dataframe(X):
             # DataFrames reach teacher and student as given, categoricals intact.
             validate_data(self, X, reset=reset, skip_check_array=True)
@@ -187,12 +185,12 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         augmenter = resolve_augmenter(self.augment)
         if augmenter is not None:
             source = X if X_unlabeled is None else stack_rows([X, X_unlabeled])
-            n_rows = n_augmented_rows(self.augment_size, _num_rows(X))
+            n_rows = n_augmented_rows(self.augment_size, _num_samples(X))
             seed = augmentation_seed(self.random_state)
             parts.append(draw_augmented_rows(augmenter, source, n_rows, seed, self.verbose))
         if X_unlabeled is not None:
             parts.append(X_unlabeled)
-        parts = [part for part in parts if _num_rows(part) > 0]
+        parts = [part for part in parts if _num_samples(part) > 0]
         return stack_rows(parts) if parts else None
 
     def _transfer_output(self, adapter, transfer, method):
@@ -206,7 +204,7 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         if transfer is None:
             return Lesson(X=X, y=y, teacher_output=teacher_output, alpha=self.alpha,
                           sample_weight=sample_weight, **extra)
-        n_samples, n_transfer = _num_rows(X), _num_rows(transfer)
+        n_samples, n_transfer = _num_samples(X), _num_samples(transfer)
         return Lesson(
             X=stack_rows([X, transfer]),
             y=np.concatenate([y, np.zeros(n_transfer, dtype=y.dtype)]),

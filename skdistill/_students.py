@@ -11,11 +11,12 @@ import numpy as np
 from sklearn.base import is_classifier, is_regressor
 from sklearn.multioutput import MultiOutputRegressor
 from sklearn.utils import _safe_indexing, get_tags
+from sklearn.utils.validation import _num_samples
 
 from ._fitting import accepts_sample_weight, final_step, fit_with_weight
+from ._lightgbm_student import LightGBMClassifierStudent, LightGBMRegressorStudent
 from ._mlp_students import MLPStudentClassifier, MLPStudentRegressor, torch_nets
 from ._skorch_students import as_float32, fit_skorch_student, is_skorch_net
-from ._lightgbm_student import LightGBMClassifierStudent, LightGBMRegressorStudent
 from ._soft_targets import PROBA_FLOOR, blend, sharpen, tempered_softmax
 
 # Soft probabilities below this are dropped when rows are expanded per class
@@ -93,7 +94,7 @@ class WeightedRows:
         return fit_with_weight(student, _safe_indexing(lesson.X, rows), classes, weights)
 
     def predict_proba(self, student, X, n_classes, temperature):
-        proba = np.zeros((_num_rows(X), n_classes))
+        proba = np.zeros((_num_samples(X), n_classes))
         proba[:, _student_classes(student)] = student.predict_proba(X)
         return sharpen(proba, temperature)
 
@@ -105,7 +106,7 @@ class WeightedRows:
         scores = np.asarray(student.decision_function(X), dtype=np.float64)
         if scores.ndim == 1:
             return temperature * scores
-        full = np.full((_num_rows(X), n_classes), -np.inf)
+        full = np.full((_num_samples(X), n_classes), -np.inf)
         full[:, _student_classes(student)] = temperature * scores
         return full
 
@@ -295,9 +296,6 @@ def _final_step_input(student, X):
         X = student[:-1].transform(X)
     return as_float32(X)
 
-
-def _num_rows(X):
-    return X.shape[0] if hasattr(X, "shape") else len(X)
 
 
 # Specific strategies come first: "auto" takes the first that accepts a student.

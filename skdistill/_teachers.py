@@ -14,7 +14,7 @@ from scipy.special import log_softmax
 from sklearn.base import BaseEstimator, clone, is_classifier, is_regressor
 from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import _num_samples, check_is_fitted
 
 from ._fitting import fit_with_weight
 from ._mlp_students import torch_nets
@@ -356,7 +356,7 @@ class EnsembleTeacher:
 
     def logits(self, X):
         """Weighted mean of the members' log-probabilities over the union of classes."""
-        total = np.zeros((_num_rows(X), len(self.classes_)))
+        total = np.zeros((_num_samples(X), len(self.classes_)))
         for member, weight in zip(self.members, self.weights):
             columns = np.searchsorted(self.classes_, member.classes_)
             # A class a member never saw gets its floor probability.
@@ -369,9 +369,6 @@ class EnsembleTeacher:
         """Weighted mean of the members' predictions."""
         return sum(w * m.predictions(X) for m, w in zip(self.members, self.weights))
 
-
-def _num_rows(X):
-    return X.shape[0] if hasattr(X, "shape") else len(X)
 
 
 def _normalised_weights(weights, n_members):
