@@ -10,7 +10,7 @@ import numbers
 import re
 
 import numpy as np
-from scipy.special import log_softmax
+from scipy.special import log_softmax, softmax
 from sklearn.base import BaseEstimator, clone, is_classifier, is_regressor
 from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_random_state
@@ -459,8 +459,6 @@ class TeacherEnsemble(BaseEstimator):
 
     def predict_proba(self, X):
         """Class probabilities of the log-space average (classification)."""
-        from scipy.special import softmax
-
         return softmax(self._adapter().logits(X), axis=1)
 
     def predict(self, X):
@@ -533,8 +531,6 @@ class TorchTeacher(BaseEstimator):
 
     def predict_proba(self, X):
         """Softmax of the module's logits."""
-        from scipy.special import softmax
-
         return softmax(self._outputs(X), axis=1)
 
     def predict(self, X):

@@ -11,7 +11,6 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
 from ._soft_targets import PROBA_FLOOR
-from ._teacher_cache import teacher_output_cache
 from ._teachers import as_teacher
 
 
@@ -133,9 +132,9 @@ def fidelity_scorer(distiller, X, y=None, sample_weight=None):
     check_is_fitted(distiller, "teacher_")
     if hasattr(distiller, "classes_"):
         adapter = as_teacher(distiller.teacher_, "classifier")
-        logits = teacher_output_cache.get_or_compute(adapter.estimator, X, adapter.logits)
+        logits = distiller._teacher_output(adapter, X, "logits")
         teacher_pred = adapter.classes_[np.argmax(logits, axis=1)]
         return accuracy_score(teacher_pred, distiller.predict(X), sample_weight=sample_weight)
     adapter = as_teacher(distiller.teacher_, "regressor")
-    teacher_pred = teacher_output_cache.get_or_compute(adapter.estimator, X, adapter.predictions)
+    teacher_pred = distiller._teacher_output(adapter, X, "predictions")
     return r2_score(teacher_pred, distiller.predict(X), sample_weight=sample_weight)

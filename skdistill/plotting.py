@@ -5,10 +5,10 @@ draw and call ``.plot(ax=...)``; the display keeps the matplotlib artists.
 """
 
 import numpy as np
+from scipy.special import softmax
 from sklearn.utils.validation import check_is_fitted
 
 from ._optional import import_optional
-from ._teacher_cache import teacher_output_cache
 from ._teachers import as_teacher
 
 
@@ -71,11 +71,8 @@ class TeacherStudentDisplay:
         """
         check_is_fitted(distiller, "teacher_")
         adapter = as_teacher(distiller.teacher_, "classifier")
-        logits = teacher_output_cache.get_or_compute(adapter.estimator, X, adapter.logits)
-        columns = distiller._teacher_columns(adapter.classes_)
-        from scipy.special import softmax
-
-        teacher_proba = softmax(logits[:, columns], axis=1)
+        logits = distiller._teacher_output(adapter, X, "logits")
+        teacher_proba = softmax(distiller._in_class_order(logits, adapter.classes_), axis=1)
         student_proba = distiller.predict_proba(X)
         label = distiller.classes_[-1] if class_label is None else class_label
         index = int(np.flatnonzero(distiller.classes_ == label)[0])
