@@ -9,7 +9,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from sklearn.base import is_classifier, is_regressor
+from sklearn.ensemble import ExtraTreesClassifier, RandomForestClassifier
 from sklearn.multioutput import MultiOutputRegressor
+from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils import _safe_indexing, get_tags
 from sklearn.utils.validation import _num_samples
 
@@ -28,6 +30,11 @@ _EXPANSION_FLOOR = 1e-3
 # holds at most this many rows per original row, which bounds the memory of
 # a fit whatever the number of classes.
 _ROWS_PER_ROW = 1.5
+# Rows copied at a time when expanding into float32: bounds the float64
+# temporary to a few megabytes.
+_EXPANSION_CHUNK = 65_536
+# Students that fit on a float32 copy of X (extra trees subclass these).
+_FLOAT32_LEARNERS = (DecisionTreeClassifier, RandomForestClassifier, ExtraTreesClassifier)
 
 
 @dataclass
@@ -91,7 +98,7 @@ class WeightedRows:
 
     def fit(self, student, lesson):
         rows, classes, weights = expand_rows(lesson.soft_targets(), lesson.sample_weight)
-        return fit_with_weight(student, _safe_indexing(lesson.X, rows), classes, weights)
+        return fit_with_weight(student, _expanded_X(student, lesson.X, rows), classes, weights)
 
     def predict_proba(self, student, X, n_classes, temperature):
         proba = np.zeros((_num_samples(X), n_classes))
@@ -136,6 +143,25 @@ def expand_rows(soft_targets, sample_weight=None):
         kept *= np.asarray(sample_weight, dtype=np.float64)[:, None]
     rows, classes = np.nonzero(kept)
     return rows, classes, kept[rows, classes]
+
+
+def _expanded_X(student, X, rows):
+    """``X[rows]``, built in float32 for the scikit-learn trees and forests.
+
+    Those fit on a float32 copy of X anyway; expanding straight into float32
+    spares the expanded float64 rows, the largest array of the fit.
+    """
+    if not (isinstance(student, _FLOAT32_LEARNERS) and _is_float_array(X)):
+        return _safe_indexing(X, rows)
+    expanded = np.empty((len(rows), X.shape[1]), dtype=np.float32)
+    for start in range(0, len(rows), _EXPANSION_CHUNK):
+        chunk = rows[start:start + _EXPANSION_CHUNK]
+        expanded[start:start + len(chunk)] = X[chunk]
+    return expanded
+
+
+def _is_float_array(X):
+    return isinstance(X, np.ndarray) and X.ndim == 2 and X.dtype.kind == "f"
 
 
 def _expansion_floor(soft_targets, weight, max_rows):

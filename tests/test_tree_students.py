@@ -21,7 +21,7 @@ from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from skdistill import DistilledClassifier, DistilledRegressor
 from skdistill._soft_targets import sharpen
-from skdistill._students import _ROWS_PER_ROW, expand_rows
+from skdistill._students import _ROWS_PER_ROW, _expanded_X, expand_rows
 
 
 @pytest.fixture(scope="module")
@@ -137,6 +137,30 @@ def test_expansion_keeps_every_plausible_class_of_confident_targets():
                      [0, 1, 0, 0]])
     rows, classes, weights = expand_rows(soft.copy())
     assert list(zip(rows.tolist(), classes.tolist()))[:4] == [(0, 0), (0, 1), (0, 2), (1, 2)]
+
+
+@pytest.mark.parametrize("student", [DecisionTreeClassifier(), RandomForestClassifier()])
+def test_trees_expand_rows_into_float32_in_chunks(student, monkeypatch):
+    import skdistill._students as students
+
+    monkeypatch.setattr(students, "_EXPANSION_CHUNK", 7)  # several chunks and a short last one
+    X = np.random.default_rng(0).normal(size=(30, 3))
+    rows = np.repeat(np.arange(30), 2)[:50]
+    expanded = _expanded_X(student, X, rows)
+    assert expanded.dtype == np.float32
+    np.testing.assert_array_equal(expanded, X[rows].astype(np.float32))
+    assert _expanded_X(LogisticRegression(), X, rows).dtype == np.float64
+
+
+def test_float32_expansion_gives_the_same_tree_as_float64(multiclass, monkeypatch):
+    import skdistill._students as students
+
+    X, y, teacher = multiclass
+    tree = DecisionTreeClassifier(max_depth=5, random_state=0)
+    fast = DistilledClassifier(teacher, tree, temperature=2.0, random_state=0).fit(X, y)
+    monkeypatch.setattr(students, "_FLOAT32_LEARNERS", ())
+    plain = DistilledClassifier(teacher, tree, temperature=2.0, random_state=0).fit(X, y)
+    np.testing.assert_array_equal(fast.predict_proba(X), plain.predict_proba(X))
 
 
 def test_distilled_forest_stays_as_small_as_a_forest_fit_on_labels(multiclass):
