@@ -8,6 +8,7 @@ against a plain torch loop.
 """
 
 import argparse
+import os
 import platform
 import sys
 import time
@@ -29,8 +30,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PANELS = {
     "smoke": ["breast_cancer", "digits", "diabetes"],
     "quick": ["breast_cancer", "digits", "mlc_churn", "hpc", "concrete", "computers"],
-    "full": ["adult", "mlc_churn", "hpc", "mnist_5k", "digits", "flights_delayed",
-             "diamonds", "computers", "concrete"],
+    # Smallest first, so a long run has the most datasets done soonest.
+    "full": ["concrete", "digits", "hpc", "mlc_churn", "computers", "mnist_5k", "adult",
+             "diamonds", "flights_delayed"],
 }
 
 
@@ -109,6 +111,33 @@ def markdown_report(frame, scale_name, command, grid, throughput):
     return "\n".join(lines)
 
 
+def render_docs(frame, scale_name, command, folder):
+    """The panel as an includable reStructuredText table and one plot per dataset."""
+    from .plots import fidelity_against_size
+
+    folder.mkdir(parents=True, exist_ok=True)
+    columns = ["dataset", "teacher", "student", "mode", "quality", "fidelity", "pickled_kb",
+               "size_ratio", "batch_speedup", "row_seconds", "fit_seconds", "peak_mb"]
+    frame[columns].round(4).to_csv(folder / f"panel_{scale_name}.csv", index=False)
+    figures = []
+    for dataset, part in frame.groupby("dataset", sort=False):
+        image = f"fidelity_{scale_name}_{dataset}.png"
+        fidelity_against_size(part, dataset).savefig(folder / image, dpi=80)
+        figures.append(f".. image:: {folder.name}/{image}\n   :alt: fidelity against size, "
+                       f"{dataset}\n")
+    include = [
+        f"Produced by ``{command}`` on {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}.",
+        "",
+        *figures,
+        f".. csv-table:: The {scale_name} panel",
+        f"   :file: {folder.name}/panel_{scale_name}.csv",
+        "   :header-rows: 1",
+        "",
+    ]
+    (folder / f"panel_{scale_name}.inc").write_text("\n".join(include))
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     size = parser.add_mutually_exclusive_group()
@@ -120,31 +149,38 @@ def main(argv=None):
                       help="the whole panel of real datasets")
     parser.add_argument("--datasets", help="comma-separated dataset names")
     parser.add_argument("--teachers", help="comma-separated: lgbm, forest, vote")
-    parser.add_argument("--students", help="comma-separated: tree4, tree6, logistic, lgbm50x15, mlp")
+    parser.add_argument("--students",
+                        help="comma-separated: tree3, tree4, tree6, logistic, lgbm50x15, mlp")
     parser.add_argument("--augment", help="also distil with this augmenter (e.g. munge)")
     parser.add_argument("--results", type=Path, default=ROOT / "benchmarks" / "results",
                         help="folder for the CSV and the markdown report")
+    parser.add_argument("--docs", type=Path,
+                        help="also render the table and the fidelity-vs-size plots here "
+                             "(docs/results for the committed pages)")
     parser.set_defaults(scale="quick")
     args = parser.parse_args(argv)
     scale = SCALES[args.scale]
     names = args.datasets.split(",") if args.datasets else PANELS[args.scale]
     split = lambda text: set(text.split(",")) if text else None  # noqa: E731
 
+    args.results.mkdir(parents=True, exist_ok=True)
     rows = []
     for name in names:
         X, y, task = load(name)
         print(f"{name}: {X.shape[0]} rows x {X.shape[1]} features, {task}", flush=True)
         rows += run_dataset(name, X, y, task, scale, split(args.teachers),
                             split(args.students), args.augment)
+        # Written after every dataset: a long run that stops keeps what it measured.
+        pd.DataFrame(rows).to_csv(args.results / f"panel_{args.scale}.csv", index=False)
     frame = pd.DataFrame(rows)
     grid = grid_search_teacher_evaluations()
     throughput = neural_throughput(smoke=args.scale == "smoke")
 
-    args.results.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(args.results / f"panel_{args.scale}.csv", index=False)
     command = "python -m benchmarks " + " ".join(argv if argv is not None else sys.argv[1:])
     report = markdown_report(frame, args.scale, command.strip(), grid, throughput)
     (args.results / f"results_{args.scale}.md").write_text(report)
+    if args.docs:
+        render_docs(frame, args.scale, command.strip(), args.docs)
     print(report)
     if grid["teacher_evaluations"] != grid["folds"] + 1:
         raise SystemExit("the teacher was evaluated more than once per training fold")

@@ -20,6 +20,7 @@ from sklearn.ensemble import (
     VotingClassifier,
     VotingRegressor,
 )
+from sklearn.frozen import FrozenEstimator
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.metrics import accuracy_score, r2_score, roc_auc_score
@@ -45,7 +46,9 @@ class Scale:
 SCALES = {
     "smoke": Scale(lgbm_trees=20, rf_trees=10, max_train_rows=600, repeats=1),
     "quick": Scale(lgbm_trees=300, rf_trees=200, max_train_rows=20_000, repeats=3),
-    "full": Scale(lgbm_trees=1000, rf_trees=500, max_train_rows=250_000, repeats=5),
+    # Training rows capped so the nine datasets x three teachers x six students
+    # (each on labels, distilled, distilled with MUNGE) fit in hours on 2 cores.
+    "full": Scale(lgbm_trees=1000, rf_trees=500, max_train_rows=20_000, repeats=5),
 }
 
 
@@ -74,29 +77,37 @@ def _lightgbm(task, **params):
 
 
 def teachers(task, scale):
-    """(name, unfitted teacher) pairs: LightGBM, random forest, and their soft vote."""
+    """(name, unfitted teacher) pairs: LightGBM and a random forest."""
     lgbm = _lightgbm(task, n_estimators=scale.lgbm_trees, num_leaves=63, learning_rate=0.05)
     if task == "regression":
         forest = make_pipeline(encoder(), RandomForestRegressor(
             scale.rf_trees, min_samples_leaf=2, max_features=0.5, n_jobs=-1))
-        vote = VotingRegressor([("lgbm", lgbm), ("rf", forest)])
     else:
         forest = make_pipeline(encoder(), RandomForestClassifier(
             scale.rf_trees, min_samples_leaf=2, n_jobs=-1))
-        vote = VotingClassifier([("lgbm", lgbm), ("rf", forest)], voting="soft")
-    return [("lgbm", lgbm), ("forest", forest), ("vote", vote)]
+    return [("lgbm", lgbm), ("forest", forest)]
+
+
+def soft_vote(task, fitted):
+    """The soft vote of fitted teachers, built without refitting them."""
+    members = [(name, FrozenEstimator(model)) for name, model in fitted]
+    if task == "regression":
+        return VotingRegressor(members)
+    return VotingClassifier(members, voting="soft")
 
 
 def students(task):
     """(name, unfitted student, size) triples; size counts leaves, trees or weights."""
     if task == "regression":
         return [
+            ("tree3", make_pipeline(encoder(), DecisionTreeRegressor(max_depth=3))),
             ("tree4", make_pipeline(encoder(), DecisionTreeRegressor(max_depth=4))),
             ("tree6", make_pipeline(encoder(), DecisionTreeRegressor(max_depth=6))),
             ("linear", make_pipeline(encoder(), Ridge())),
             ("lgbm50x15", _lightgbm(task, n_estimators=50, num_leaves=15)),
         ] + _mlp(task)
     return [
+        ("tree3", make_pipeline(encoder(), DecisionTreeClassifier(max_depth=3))),
         ("tree4", make_pipeline(encoder(), DecisionTreeClassifier(max_depth=4))),
         ("tree6", make_pipeline(encoder(), DecisionTreeClassifier(max_depth=6))),
         ("logistic", make_pipeline(encoder(), LogisticRegression(max_iter=2000))),
@@ -141,7 +152,10 @@ def _quality(task, model, X, y):
 
 def _deployed(model):
     """What would ship: a distiller's student (the teacher stays behind)."""
-    return getattr(model, "student_", model)
+    for student in ("student_", "student"):  # ours; imodels' keeps its fitted student here
+        if hasattr(model, student):
+            return getattr(model, student)
+    return model
 
 
 def measure(task, model, X_test, y_test, teacher_pred, scale):
@@ -157,6 +171,44 @@ def measure(task, model, X_test, y_test, teacher_pred, scale):
     }
 
 
+def _fitted_teachers(task, scale, X_train, y_train, teacher_names):
+    """(name, fitted teacher, fit seconds, fit peak bytes) for each teacher asked for.
+
+    The vote is built from the fitted LightGBM and forest (fit time: theirs added).
+    """
+    fitted = []
+    for name, teacher in teachers(task, scale):
+        seconds, peak = _fit_measured(teacher, X_train, y_train)
+        fitted.append((name, teacher, seconds, peak))
+    vote = soft_vote(task, [(name, model) for name, model, _, _ in fitted])
+    _, vote_peak = _fit_measured(vote, X_train, y_train)
+    fitted.append(("vote", vote, sum(seconds for _, _, seconds, _ in fitted),
+                   max(vote_peak, *(peak for _, _, _, peak in fitted))))
+    return [entry for entry in fitted if not teacher_names or entry[0] in teacher_names]
+
+
+def _modes(task, teacher, student, augment):
+    """(mode, unfitted model): on labels, distilled, distilled with a transfer set, peers."""
+    distiller = DistilledRegressor if task == "regression" else DistilledClassifier
+    modes = [("labels", clone(student)), ("distilled", distiller(teacher, student, random_state=0))]
+    if augment:
+        modes.append((f"distilled+{augment}",
+                      distiller(teacher, student, augment=augment, random_state=0)))
+    if task == "regression" and _imodels_distiller() is not None:
+        # The one other sklearn-style distiller; it refits its teacher, which
+        # FrozenEstimator turns into a no-op so both use the same fitted teacher.
+        modes.append(("imodels", _imodels_distiller()(FrozenEstimator(teacher), clone(student))))
+    return modes
+
+
+def _imodels_distiller():
+    try:
+        from imodels import DistilledRegressor as ImodelsDistilledRegressor
+    except ImportError:  # the peer is optional: pip install imodels six
+        return None
+    return ImodelsDistilledRegressor
+
+
 def run_dataset(name, X, y, task, scale, teacher_names=None, student_names=None, augment=None):
     """All rows of the panel for one dataset."""
     if len(X) > scale.max_train_rows * 4 // 3:
@@ -167,26 +219,19 @@ def run_dataset(name, X, y, task, scale, teacher_names=None, student_names=None,
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, test_size=0.25, random_state=0, stratify=None if task == "regression" else y
     )
-    distiller = DistilledRegressor if task == "regression" else DistilledClassifier
     rows = []
-    for teacher_name, teacher in teachers(task, scale):
-        if teacher_names and teacher_name not in teacher_names:
-            continue
-        teacher_fit_seconds, teacher_peak = _fit_measured(teacher, X_train, y_train)
+    for teacher_name, teacher, teacher_seconds, teacher_peak in _fitted_teachers(
+        task, scale, X_train, y_train, teacher_names
+    ):
         teacher_pred = teacher.predict(X_test)
         teacher_row = measure(task, teacher, X_test, y_test, teacher_pred, scale)
         rows.append({"dataset": name, "teacher": teacher_name, "student": "(teacher)",
-                     "mode": "teacher", "fit_seconds": teacher_fit_seconds,
+                     "mode": "teacher", "fit_seconds": teacher_seconds,
                      "peak_mb": teacher_peak / 2**20, **teacher_row})
         for student_name, student in students(task):
             if student_names and student_name not in student_names:
                 continue
-            modes = [("labels", clone(student)),
-                     ("distilled", distiller(teacher, student, random_state=0))]
-            if augment:
-                modes.append((f"distilled+{augment}",
-                              distiller(teacher, student, augment=augment, random_state=0)))
-            for mode, model in modes:
+            for mode, model in _modes(task, teacher, student, augment):
                 fit_seconds, peak = _fit_measured(model, X_train, y_train)
                 result = measure(task, model, X_test, y_test, teacher_pred, scale)
                 rows.append({
@@ -196,4 +241,5 @@ def run_dataset(name, X, y, task, scale, teacher_names=None, student_names=None,
                     "size_ratio": teacher_row["pickled_kb"] / result["pickled_kb"],
                     "batch_speedup": teacher_row["batch_seconds"] / result["batch_seconds"],
                 })
+        print(f"  {name} / {teacher_name} done", flush=True)
     return rows

@@ -12,6 +12,7 @@ def test_smoke_benchmark_writes_results(tmp_path):
     frame = main([
         "--smoke", "--datasets", "breast_cancer,diabetes", "--teachers", "lgbm",
         "--students", "tree4,lgbm50x15", "--results", str(tmp_path),
+        "--docs", str(tmp_path / "docs"),
     ])
     assert (tmp_path / "panel_smoke.csv").exists()
     report = (tmp_path / "results_smoke.md").read_text()
@@ -21,3 +22,8 @@ def test_smoke_benchmark_writes_results(tmp_path):
     assert len(distilled) == 4
     assert distilled["fidelity"].between(-1, 1).all()
     assert (distilled["size_ratio"] > 0).all()
+    regression = frame[frame["dataset"] == "diabetes"]
+    assert set(regression["mode"]) >= {"labels", "distilled", "imodels"}
+    assert (tmp_path / "docs" / "fidelity_smoke_diabetes.png").stat().st_size > 0
+    include = (tmp_path / "docs" / "panel_smoke.inc").read_text()
+    assert ":file: docs/panel_smoke.csv" in include
