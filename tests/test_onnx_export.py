@@ -5,6 +5,7 @@ import pytest
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
 from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.impute import SimpleImputer
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
@@ -59,3 +60,123 @@ def test_soft_regression_students_are_refused_clearly():
     distilled = DistilledClassifier(student=DecisionTreeRegressor()).fit(X, y)
     with pytest.raises(ValueError, match="weighted_rows"):
         to_onnx(distilled, X[:5].astype(np.float32))
+
+
+def _lightgbm_students():
+    lightgbm = pytest.importorskip("lightgbm")
+    return [lightgbm.LGBMClassifier(n_estimators=20, num_leaves=7, verbose=-1, random_state=0),
+            make_pipeline(StandardScaler(), lightgbm.LGBMClassifier(
+                n_estimators=20, num_leaves=7, verbose=-1, random_state=0))]
+
+
+@pytest.mark.parametrize("dataset", ["iris", "cancer"])
+@pytest.mark.parametrize("temperature", [1.0, 3.0])
+def test_onnx_lightgbm_student_matches(dataset, temperature):
+    pytest.importorskip("onnxmltools")
+    X, y = (load_iris if dataset == "iris" else load_breast_cancer)(return_X_y=True)
+    X = X.astype(np.float32)
+    labels = np.array(["no", "maybe", "yes"])[y]
+    teacher = RandomForestClassifier(n_estimators=20, random_state=0).fit(X, labels)
+    for student in _lightgbm_students():
+        distilled = DistilledClassifier(teacher, student, temperature=temperature,
+                                        random_state=0).fit(X, labels)
+        assert distilled.strategy_ == "lightgbm"
+        onnx_labels, onnx_proba = run(to_onnx(distilled, X[:5]), X)
+        np.testing.assert_array_equal(onnx_labels, distilled.predict(X))
+        np.testing.assert_allclose(onnx_proba, distilled.predict_proba(X), atol=1e-4)
+
+
+def test_onnx_lightgbm_regression_student():
+    lightgbm = pytest.importorskip("lightgbm")
+    pytest.importorskip("onnxmltools")
+    X, y = load_diabetes(return_X_y=True)
+    X = X.astype(np.float32)
+    teacher = RandomForestRegressor(n_estimators=10, random_state=0).fit(X, y)
+    student = lightgbm.LGBMRegressor(n_estimators=30, num_leaves=7, verbose=-1, random_state=0)
+    distilled = DistilledRegressor(teacher, student, random_state=0).fit(X, y)
+    (predictions,) = run(to_onnx(distilled, X[:5]), X)
+    np.testing.assert_allclose(predictions.ravel(), distilled.predict(X), rtol=1e-4, atol=1e-3)
+
+
+def _agreement(a, b):
+    return np.mean(np.asarray(a) == np.asarray(b))
+
+
+@pytest.mark.parametrize("dataset", ["iris", "cancer"])
+def test_onnx_mlp_student_matches(dataset):
+    pytest.importorskip("onnxscript")
+    from skdistill import MLPStudentClassifier
+
+    X, y = (load_iris if dataset == "iris" else load_breast_cancer)(return_X_y=True)
+    labels = np.array(["no", "maybe", "yes"])[y]
+    teacher = RandomForestClassifier(n_estimators=20, random_state=0).fit(X, labels)
+    student = make_pipeline(StandardScaler(), MLPStudentClassifier(max_epochs=5, random_state=0))
+    distilled = DistilledClassifier(teacher, student, temperature=2.0, random_state=0)
+    distilled.fit(X, labels)
+    # float64 rows in: the graph's preprocessing casts them for the float32 net.
+    onnx_labels, onnx_proba = run(to_onnx(distilled, X[:5]), X)
+    np.testing.assert_allclose(onnx_proba, distilled.predict_proba(X), atol=1e-4)
+    # The net runs in float32 in ONNX, in float64 in predict: only exact ties may differ.
+    assert _agreement(onnx_labels, distilled.predict(X)) == 1.0
+
+
+def test_onnx_bare_mlp_and_skorch_students():
+    pytest.importorskip("onnxscript")
+    torch = pytest.importorskip("torch")
+    skorch = pytest.importorskip("skorch")
+    from skdistill import MLPStudentClassifier
+
+    X, y = load_iris(return_X_y=True)
+    X = StandardScaler().fit_transform(X).astype(np.float32)
+    teacher = RandomForestClassifier(n_estimators=20, random_state=0).fit(X, y)
+    module = torch.nn.Sequential(torch.nn.Linear(4, 16), torch.nn.ReLU(), torch.nn.Linear(16, 3))
+    skorch_net = skorch.NeuralNetClassifier(module, criterion=torch.nn.CrossEntropyLoss,
+                                            max_epochs=5, train_split=None, verbose=0)
+    for student in (MLPStudentClassifier(max_epochs=5, random_state=0), skorch_net):
+        distilled = DistilledClassifier(teacher, student, random_state=0).fit(X, y)
+        onnx_labels, onnx_proba = run(to_onnx(distilled, X[:5]), X)
+        np.testing.assert_allclose(onnx_proba, distilled.predict_proba(X), atol=1e-4)
+        assert _agreement(onnx_labels, distilled.predict(X)) == 1.0
+
+
+def test_onnx_mlp_regression_student():
+    pytest.importorskip("onnxscript")
+    from skdistill import MLPStudentRegressor
+
+    X, y = load_diabetes(return_X_y=True)
+    X = X.astype(np.float32)
+    teacher = RandomForestRegressor(n_estimators=10, random_state=0).fit(X, y)
+    distilled = DistilledRegressor(
+        teacher, MLPStudentRegressor(max_epochs=5, random_state=0), random_state=0
+    ).fit(X, y)
+    (predictions,) = run(to_onnx(distilled, X[:5]), X)
+    np.testing.assert_allclose(predictions.ravel(), distilled.predict(X), rtol=1e-4, atol=1e-2)
+
+
+def test_onnx_mlp_student_on_a_dataframe():
+    pytest.importorskip("onnxscript")
+    pytest.importorskip("pandas")
+    from skdistill import MLPStudentClassifier, make_mlp_student
+
+    X, y = load_breast_cancer(return_X_y=True, as_frame=True)
+    X = X.iloc[:, :6].copy()
+    X.iloc[::7, 0] = np.nan
+    teacher = make_pipeline(SimpleImputer(), RandomForestClassifier(n_estimators=10, random_state=0))
+    teacher.fit(X, y)
+    student = make_pipeline(SimpleImputer(), StandardScaler(),
+                            MLPStudentClassifier(max_epochs=5, random_state=0))
+    distilled = DistilledClassifier(teacher, student, random_state=0).fit(X, y)
+    # onnxruntime's Imputer takes float32 only: type the inputs with float32 columns.
+    X32 = X.astype(np.float32)
+    session = onnxruntime.InferenceSession(to_onnx(distilled, X32[:5]).SerializeToString())
+    # One input per column, in column order (skl2onnx makes the names identifiers).
+    feeds = {i.name: X32[[column]].to_numpy()
+             for i, column in zip(session.get_inputs(), X32.columns, strict=True)}
+    onnx_labels, onnx_proba = session.run(None, feeds)
+    np.testing.assert_allclose(onnx_proba, distilled.predict_proba(X), atol=1e-4)
+
+    # make_mlp_student's imputer adds missing-value indicators, which skl2onnx cannot convert.
+    distilled = DistilledClassifier(teacher, make_mlp_student(max_epochs=5, random_state=0),
+                                    random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match="preprocessing"):
+        to_onnx(distilled, X[:5])
