@@ -44,6 +44,7 @@ from ._transfer import (
     augmentation_seed,
     check_same_kind,
     draw_augmented_rows,
+    finite_outputs,
     in_chunks,
     matching_rows,
     n_augmented_rows,
@@ -168,13 +169,7 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             output = teacher_output_cache.get_or_compute(adapter.estimator, X, compute)
         else:
             output = compute(X)
-        if not np.all(np.isfinite(output)):
-            raise ValueError(
-                f"The `teacher` {type(adapter.estimator).__name__} returned non-finite "
-                "outputs (NaN or inf) on X. Check X for values the teacher cannot "
-                "handle, or the teacher itself."
-            )
-        return output
+        return finite_outputs(output, adapter.estimator)
 
     def _transfer_rows(self, X, X_unlabeled):
         """Augmented rows, then ``X_unlabeled``: the rows only the teacher labels."""

@@ -150,3 +150,13 @@ def in_chunks(compute, X, n_jobs=None, verbose=0, chunk_rows=None):
         delayed(compute)(_safe_indexing(X, rows)) for rows in slices
     )
     return np.concatenate([np.asarray(part) for part in parts], axis=0)
+
+
+def finite_outputs(outputs, teacher):
+    """``outputs`` of ``teacher``, or a ValueError when any is NaN or inf."""
+    if not np.all(np.isfinite(outputs)):
+        raise ValueError(
+            f"The `teacher` {type(teacher).__name__} returned non-finite outputs (NaN or "
+            "inf) on X. Check X for values the teacher cannot handle, or the teacher itself."
+        )
+    return outputs

@@ -1,4 +1,5 @@
-"""Scaling out on Dask: ship a fitted teacher to each worker once.
+"""Scaling out on Dask: ship a fitted teacher to each worker once, label
+rows partition by partition.
 
 Under ``joblib.parallel_config(backend="dask")`` every task of a
 ``GridSearchCV`` pickles its estimator, teacher included: a large teacher
@@ -6,9 +7,16 @@ would travel once per task. :func:`scatter_teacher` puts the teacher in each
 worker's memory once and returns a small stand-in that travels instead and
 resolves, on the worker, to that one copy. Within a worker all tasks then
 share one teacher object, so skdistill's teacher-output cache works there too.
+
+:func:`teacher_outputs` computes a teacher's logits (or a regressor's
+predictions) on a Dask array or DataFrame partition by partition, lazily: a
+transfer set larger than memory is labelled without ever being held whole.
 """
 
 import threading
+import uuid
+
+import numpy as np
 
 from ._optional import import_optional
 
@@ -132,3 +140,121 @@ def scatter_teacher(teacher, client=None):
     with _LOCK:
         _STAND_INS[future.key] = stand_in
     return stand_in
+
+
+def teacher_outputs(teacher, X, *, kind=None):
+    """A fitted teacher's raw outputs on X: per partition for Dask collections.
+
+    The same values the distillers compute in ``fit``: the logits of a
+    classifier (one column per class of the teacher), the predictions of a
+    regressor. On a Dask array or DataFrame nothing is computed: the result
+    is a Dask collection with one task per partition, and the teacher enters
+    the graph once (as one key every task depends on; pass the stand-in of
+    :func:`scatter_teacher` to reuse copies the workers already hold), so a
+    transfer set larger than memory is labelled partition by partition and
+    can be written out (``to_parquet``, ``to_zarr``) or reduced. Other inputs
+    are computed at once, in chunks of rows.
+
+    Parameters
+    ----------
+    teacher : object
+        A fitted teacher, as the distillers take it (a list means a
+        :class:`~skdistill.TeacherEnsemble`).
+    X : dask.array.Array, dask.dataframe.DataFrame, array-like or DataFrame
+        Rows, with the columns the teacher was fitted on.
+    kind : {"classifier", "regressor"}, default=None
+        What the teacher is; ``None`` tells it from the teacher (a bare torch
+        module needs it said).
+
+    Returns
+    -------
+    outputs : dask.array.Array, dask.dataframe.DataFrame or ndarray
+        Logits of shape ``(n_samples, n_classes)`` (a DataFrame: one float
+        column per class, named ``str(class)``), or predictions of shape
+        ``(n_samples,)`` (a DataFrame input gives a Series ``"prediction"``).
+
+    Examples
+    --------
+    >>> import dask.array as da
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.ensemble import RandomForestClassifier
+    >>> from skdistill.parallel import teacher_outputs
+    >>> X, y = load_iris(return_X_y=True)
+    >>> forest = RandomForestClassifier(n_estimators=10, random_state=0).fit(X, y)
+    >>> logits = teacher_outputs(forest, da.from_array(X, chunks=50))
+    >>> logits.shape, logits.npartitions
+    ((150, 3), 3)
+    >>> logits.compute().argmax(axis=1)[:5]
+    array([0, 0, 0, 0, 0])
+    """
+    from ._teachers import as_teacher, teacher_kind
+
+    kind = teacher_kind(teacher) if kind is None else kind
+    if kind not in ("classifier", "regressor"):
+        raise ValueError(
+            f"Cannot tell whether the `teacher` {type(teacher).__name__} is a classifier or "
+            "a regressor: pass kind='classifier' or kind='regressor'."
+        )
+    classes = getattr(as_teacher(teacher, kind), "classes_", None)  # checks the teacher now
+    if _is_dask(X, "Array"):
+        return _array_outputs(teacher, X, kind, classes)
+    if _is_dask(X, "DataFrame"):
+        return _frame_outputs(teacher, X, kind, classes)
+    from ._transfer import in_chunks
+
+    return _block_outputs(X, teacher, kind, compute=in_chunks)
+
+
+def _is_dask(X, class_name):
+    return type(X).__module__.split(".")[0] == "dask" and type(X).__name__ == class_name
+
+
+def _adapter_method(teacher, kind):
+    from ._teachers import as_teacher
+
+    adapter = as_teacher(teacher, kind)
+    return adapter.logits if kind == "classifier" else adapter.predictions
+
+
+def _block_outputs(block, teacher, kind, compute=None):
+    from ._transfer import finite_outputs
+
+    method = _adapter_method(teacher, kind)
+    outputs = method(block) if compute is None else compute(method, block)
+    return finite_outputs(outputs, getattr(teacher, "teacher", teacher))
+
+
+def _frame_outputs_of(partition, teacher, kind, columns):
+    pd = import_optional("pandas")
+    outputs = _block_outputs(partition, teacher, kind)
+    if columns is None:
+        return pd.Series(outputs, index=partition.index, name="prediction")
+    return pd.DataFrame(outputs, index=partition.index, columns=columns)
+
+
+def _shipped_once(teacher):
+    """The teacher as one key of the graph that every partition's task depends on."""
+    dask = import_optional("dask")
+    return dask.delayed(teacher, name=f"skdistill-teacher-{uuid.uuid4().hex}", traverse=False)
+
+
+def _array_outputs(teacher, X, kind, classes):
+    if X.ndim != 2:
+        raise ValueError(f"X must be a 2-D Dask array; got {X.ndim} dimension(s).")
+    X = X.rechunk({1: -1})  # a row's features in one block
+    if classes is None:
+        return X.map_blocks(_block_outputs, _shipped_once(teacher), kind, drop_axis=1,
+                            dtype=np.float64)
+    return X.map_blocks(_block_outputs, _shipped_once(teacher), kind,
+                        chunks=(X.chunks[0], (len(classes),)), dtype=np.float64)
+
+
+def _frame_outputs(teacher, X, kind, classes):
+    pd = import_optional("pandas")
+    if classes is None:
+        columns, meta = None, pd.Series(dtype=np.float64, name="prediction")
+    else:
+        columns = [str(label) for label in classes]
+        meta = pd.DataFrame({column: pd.Series(dtype=np.float64) for column in columns})
+    return X.map_partitions(_frame_outputs_of, _shipped_once(teacher), kind, columns,
+                            meta=meta)
