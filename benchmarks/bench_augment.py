@@ -1,8 +1,8 @@
 """Transfer sets: does augmenting the training rows help a small student copy its teacher?
 
 For each dataset of the panel (75/25 split, LightGBM teacher 500 trees x 31
-leaves), three small students (decision trees of depth 4 and 6, LightGBM
-50 x 15, all through the generic strategies) are distilled with no transfer
+leaves), four small students (decision trees of depth 4 and 6, LightGBM
+50 x 15, and the default MLP of ``make_mlp_student``) are distilled with no transfer
 set and with each generator at 1x, 5x and 10x the training rows; plus MUNGE's
 p and s varied at 5x, and 5x with every augmented row weighted like a real
 one (transfer_weight=5). Fidelity to the teacher and accuracy / AUC / R² on
@@ -16,10 +16,12 @@ A second part times augmenting flights_delayed (all 328,521 rows) x5 against
 the teacher's inference on the augmented rows, in one process:
 ``benchmarks/results/augment_speed.csv``.
 
-Run from the repository root: ``python -m benchmarks.bench_augment [datasets...]``.
+Run from the repository root: ``python -m benchmarks.bench_augment [datasets...]
+[--students tree4,tree6,lgbm50x15,mlp]``; a run replaces the rows of the
+datasets and students it ran.
 """
 
-import sys
+import argparse
 import time
 from pathlib import Path
 
@@ -34,7 +36,14 @@ from sklearn.preprocessing import OrdinalEncoder
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from benchmarks.datasets import load
-from skdistill import ColumnResample, DistilledClassifier, DistilledRegressor, GaussianNoise, Munge
+from skdistill import (
+    ColumnResample,
+    DistilledClassifier,
+    DistilledRegressor,
+    GaussianNoise,
+    Munge,
+    make_mlp_student,
+)
 from skdistill._teachers import as_teacher
 
 RESULTS = Path(__file__).parent / "results"
@@ -59,14 +68,20 @@ def tree_student(depth, classification):
     return make_pipeline(encoder, tree)
 
 
-def students(classification):
+STUDENTS = ("tree4", "tree6", "lgbm50x15", "mlp")
+
+
+def students(classification, names=STUDENTS):
     booster = LGBMClassifier if classification else LGBMRegressor
-    return {
-        "tree4": tree_student(4, classification),
-        "tree6": tree_student(6, classification),
-        "lgbm50x15": booster(n_estimators=50, num_leaves=15, n_jobs=1, verbose=-1,
-                             random_state=0),
+    every = {
+        "tree4": lambda: tree_student(4, classification),
+        "tree6": lambda: tree_student(6, classification),
+        "lgbm50x15": lambda: booster(n_estimators=50, num_leaves=15, n_jobs=1, verbose=-1,
+                                     random_state=0),
+        "mlp": lambda: make_mlp_student("classification" if classification else "regression",
+                                        random_state=0),
     }
+    return {name: every[name]() for name in names}
 
 
 def teacher_for(task):
@@ -105,7 +120,7 @@ def transfer_sets(X_train):
         yield name, 5, generator.sample(X_train, 5 * n, random_state=0), 1.0
 
 
-def run_dataset(name):
+def run_dataset(name, student_names=STUDENTS):
     X, y, task = load(name)
     classification = task != "regression"
     X_train, X_test, y_train, y_test = train_test_split(
@@ -115,13 +130,13 @@ def run_dataset(name):
     print(f"{name}: teacher fit in {time.perf_counter() - start:.1f} s", flush=True)
     rows = [{"dataset": name, "student": "teacher", "transfer": "-", "size": 0,
              **scores(teacher, teacher, X_test, y_test, task)}]
-    for student_name, student in students(classification).items():
+    for student_name, student in students(classification, student_names).items():
         fitted = student.fit(X_train, y_train)
         rows.append({"dataset": name, "student": student_name, "transfer": "labels", "size": 0,
                      **scores(fitted, teacher, X_test, y_test, task)})
     distiller = DistilledClassifier if classification else DistilledRegressor
     for transfer, size, X_transfer, weight in transfer_sets(X_train):
-        for student_name, student in students(classification).items():
+        for student_name, student in students(classification, student_names).items():
             start = time.perf_counter()
             model = distiller(teacher, student, transfer_weight=weight, random_state=0)
             model.fit(X_train, y_train, X_unlabeled=None if size == 0 else X_transfer)
@@ -170,7 +185,7 @@ def summary(results):
         ["mean", "min", "max"]).round(4)
 
 
-def main(names):
+def main(names, student_names=STUDENTS):
     RESULTS.mkdir(exist_ok=True)
     if names == ["speed"]:
         speed = speed_on_flights()
@@ -179,14 +194,19 @@ def main(names):
         return
     path = RESULTS / "augment.csv"
     for name in names or DATASETS:
-        frame = run_dataset(name)
+        frame = run_dataset(name, student_names)
         done = pd.read_csv(path) if path.exists() else pd.DataFrame()
         if len(done):
-            done = done[done.dataset != name]
+            replaced = (done.dataset == name) & done.student.isin([*student_names, "teacher"])
+            done = done[~replaced]
         pd.concat([done, frame], ignore_index=True).to_csv(path, index=False)
         print(frame.round(4).to_markdown(index=False), flush=True)
     print(summary(pd.read_csv(path)).to_markdown())
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_augment")
+    parser.add_argument("datasets", nargs="*", help="dataset names, or 'speed'")
+    parser.add_argument("--students", default=",".join(STUDENTS))
+    args = parser.parse_args()
+    main(args.datasets, tuple(args.students.split(",")))
