@@ -81,6 +81,8 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
     _parameter_constraints = {
         "teacher": "no_validation",
         "student": "no_validation",
+        "assistant": "no_validation",
+        "n_generations": [Interval(Integral, 1, None, closed="left")],
         "alpha": [Interval(Real, 0, 1, closed="both")],
         "augment": [None, StrOptions(set(AUGMENTERS)), HasMethods(["sample"])],
         "augment_size": [
@@ -105,11 +107,12 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
     def __getstate__(self):
         # A fitted distiller predicts with its student alone: saved files
         # leave the teacher out and stay the size of the student.
-        return without_teacher(super().__getstate__())
+        return without_teacher(super().__getstate__(), self.__sklearn_tags__().input_tags)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        teacher_tags = self._tags_of(self.teacher, self._default_teacher)
+        teacher = self.student if self._teaches_itself() else self.teacher
+        teacher_tags = self._tags_of(teacher, self._default_teacher)
         student_tags = self._tags_of(self.student, self._default_student)
         tags.input_tags.allow_nan = (
             teacher_tags.input_tags.allow_nan and student_tags.input_tags.allow_nan
@@ -153,8 +156,22 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             sample_weight = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
         return X, y, sample_weight
 
+    def _teaches_itself(self):
+        if not isinstance(self.teacher, str):
+            return False
+        if self.teacher != "self":
+            raise ValueError(
+                f"`teacher` must be a model, a list of models, None or 'self' (born-again "
+                f"distillation); got the string {self.teacher!r}."
+            )
+        return True
+
     def _fit_teacher(self, X, y, sample_weight, kind):
-        teacher = self._default_teacher() if self.teacher is None else self.teacher
+        if self._teaches_itself():
+            # Born-again: the student's own architecture, trained on the labels, teaches.
+            teacher = clone(self._student())
+        else:
+            teacher = self._default_teacher() if self.teacher is None else self.teacher
         check_teacher_kind(teacher, kind, type(self).__name__)
         if is_fitted(teacher):
             feature_names = getattr(self, "feature_names_in_", None)
@@ -188,11 +205,11 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         parts = [part for part in parts if _num_samples(part) > 0]
         return stack_rows(parts) if parts else None
 
-    def _transfer_output(self, adapter, transfer, method):
+    def _transfer_output(self, adapter, transfer, method, cache=True):
         # Augmented rows repeat only under an integer random_state; caching
         # other draws would only evict the real rows' entries.
         repeatable = self.augment is None or isinstance(self.random_state, Integral)
-        return self._teacher_output(adapter, transfer, method, cache=repeatable)
+        return self._teacher_output(adapter, transfer, method, cache=cache and repeatable)
 
     def _lesson(self, X, y, teacher_output, sample_weight, transfer, transfer_output, **extra):
         """The Lesson: real rows with labels, then transfer rows with teacher targets only."""
@@ -212,8 +229,39 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             **extra,
         )
 
-    def _fit_student(self, lesson, strategies):
-        student = self.student if self.student is not None else self._default_student()
+    def _student(self):
+        return self.student if self.student is not None else self._default_student()
+
+    def _chain(self):
+        """The models distilled in turn: the assistant, then the student per generation."""
+        assistant = [] if self.assistant is None else [self.assistant]
+        return assistant + [self._student()] * self.n_generations
+
+    def _fit_chain(self, X, y, sample_weight, transfer, strategies):
+        """Distil ``teacher_`` into each model of the chain, each teaching the next.
+
+        Only the first lesson's teacher outputs are cached: the later teachers
+        are the stages just fitted, new in every fit.
+        """
+        teacher, self.stages_ = self.teacher_, []
+        for position, student in enumerate(self._chain()):
+            if position:
+                teacher = self._stage(self._chain()[position - 1])
+                self.stages_.append(teacher)
+            lesson = self._lesson_from(teacher, X, y, sample_weight, transfer, cache=not position)
+            self._fit_student(lesson, strategies, student)
+
+    def _stage(self, student):
+        """This distiller as fitted so far, ``student`` its student: the next teacher."""
+        params = {**self.get_params(deep=False), "student": student, "assistant": None,
+                  "n_generations": 1}
+        stage = type(self)(**params)
+        fitted = {name: value for name, value in vars(self).items()
+                  if name.endswith("_") and not name.startswith("_") and name != "stages_"}
+        stage.__dict__.update(fitted)
+        return stage
+
+    def _fit_student(self, lesson, strategies, student):
         strategy = choose_strategy(student, strategies, self.strategy)
         student = seed_unset_random_states(clone(student), self.random_state)
         lesson.random_state = self._student_seed()
@@ -236,7 +284,7 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
 
     Parameters
     ----------
-    teacher : estimator, list of estimators or None, default=None
+    teacher : estimator, list of estimators, "self" or None, default=None
         The model to imitate. A *fitted* teacher is used as given: it is never
         refit or copied, and ``clone``/``GridSearchCV`` share it by reference.
         An unfitted teacher is cloned and fitted on ``(X, y)`` in ``fit``;
@@ -246,6 +294,8 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         :class:`~skdistill.TeacherEnsemble` or a plain list (averaged in
         log-probability space). Raw margins are taken from
         ``decision_function`` where it exists, else the log of ``predict_proba``.
+        ``"self"``: the student's own architecture, trained on the labels
+        (born-again distillation, see ``n_generations``).
     student : estimator or None, default=None
         The model to train, cloned in ``fit``. Any classifier whose ``fit``
         takes ``sample_weight``, any regressor (fit on the class
@@ -277,6 +327,18 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         weight (exact soft cross-entropy for logistic regression, soft Gini
         for trees); ``"soft_regression"`` fits a regressor to the
         probabilities. ``"auto"`` picks the first that fits the student.
+    assistant : estimator or None, default=None
+        A teacher assistant (Mirzadeh et al. 2020): a model between teacher
+        and student in size, distilled from the teacher first; the student
+        is then distilled from it, on the same rows and with the same
+        settings. Meant for a large gap (a 1,000-tree ensemble into a
+        depth-3 tree); its size is a hyperparameter like any other
+        (``assistant__max_depth`` in a grid). ``None`` distils directly.
+    n_generations : int, default=1
+        Rounds of distillation into the student's architecture, each
+        round's student teaching a fresh copy in the next (born-again
+        networks, Furlanello et al. 2018). With ``teacher="self"`` the first
+        teacher is the student itself trained on the labels.
     augment : {None, "munge", "resample", "gaussian"} or object, default=None
         How to draw a transfer set: extra rows, like the training rows, that
         the teacher labels so the student sees it answer where the training
@@ -328,6 +390,11 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         The fitted student.
     strategy_ : str
         The strategy that trained the student.
+    stages_ : list of fitted distillers
+        The models before the student in the chain, in order: the
+        assistant, then each earlier generation, each a fitted distiller
+        whose ``student_`` it is (it predicts like one). Empty with no
+        assistant and one generation.
     classes_ : ndarray of shape (n_classes,)
         Class labels, from ``y``.
     n_features_in_ : int
@@ -376,6 +443,8 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         temperature=1.0,
         alpha=0.5,
         strategy="auto",
+        assistant=None,
+        n_generations=1,
         augment=None,
         augment_size=5.0,
         transfer_weight=1.0,
@@ -388,6 +457,8 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         self.temperature = temperature
         self.alpha = alpha
         self.strategy = strategy
+        self.assistant = assistant
+        self.n_generations = n_generations
         self.augment = augment
         self.augment_size = augment_size
         self.transfer_weight = transfer_weight
@@ -430,22 +501,22 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         check_classification_targets(y)
         self.classes_, y_encoded = np.unique(y, return_inverse=True)
         self.teacher_ = self._fit_teacher(X, y, sample_weight, "classifier")
-        adapter = as_teacher(self.teacher_, "classifier")
-        logits = self._in_class_order(
-            self._teacher_output(adapter, X, "logits"), adapter.classes_
-        )
         transfer = self._transfer_rows(X, X_unlabeled)
+        self._fit_chain(X, y_encoded, sample_weight, transfer, CLASSIFICATION_STRATEGIES)
+        return self
+
+    def _lesson_from(self, teacher, X, y, sample_weight, transfer, cache):
+        adapter = as_teacher(teacher, "classifier")
+        logits = self._in_class_order(
+            self._teacher_output(adapter, X, "logits", cache), adapter.classes_
+        )
         transfer_logits = None
         if transfer is not None:
             transfer_logits = self._in_class_order(
-                self._transfer_output(adapter, transfer, "logits"), adapter.classes_
+                self._transfer_output(adapter, transfer, "logits", cache), adapter.classes_
             )
-        lesson = self._lesson(
-            X, y_encoded, logits, sample_weight, transfer, transfer_logits,
-            temperature=self.temperature,
-        )
-        self._fit_student(lesson, CLASSIFICATION_STRATEGIES)
-        return self
+        return self._lesson(X, y, logits, sample_weight, transfer, transfer_logits,
+                            temperature=self.temperature)
 
     def _in_class_order(self, logits, teacher_classes):
         """The teacher's logits with columns in the order of ``classes_``."""
@@ -540,13 +611,15 @@ class DistilledRegressor(RegressorMixin, _BaseDistiller):
 
     Parameters
     ----------
-    teacher : estimator, list of estimators or None, default=None
+    teacher : estimator, list of estimators, "self" or None, default=None
         The model to imitate. A *fitted* teacher is used as given, never
         refit or copied; an unfitted one is cloned and fitted on ``(X, y)``;
         ``None`` means ``HistGradientBoostingRegressor()``. Any scikit-learn
         regressor or Pipeline ending in one, LightGBM (including a raw
         ``Booster``), XGBoost and CatBoost models, a
-        :class:`~skdistill.TeacherEnsemble` or a list (averaged).
+        :class:`~skdistill.TeacherEnsemble` or a list (averaged). ``"self"``:
+        the student's own architecture, trained on the labels (born-again
+        distillation, see ``n_generations``).
     student : estimator or None, default=None
         The regressor to train, cloned in ``fit``: any regressor, a neural
         net (:class:`~skdistill.MLPStudentRegressor` or a skorch
@@ -563,6 +636,18 @@ class DistilledRegressor(RegressorMixin, _BaseDistiller):
         (1 - alpha) * (f - y)^2`` (the squared error to the blended target),
         with early stopping on held-out rows judged by the error to the
         teacher; ``"blended_regression"`` fits any regressor to the blend.
+    assistant : estimator or None, default=None
+        A teacher assistant (Mirzadeh et al. 2020): a model between teacher
+        and student in size, distilled from the teacher first; the student
+        is then distilled from it, on the same rows and with the same
+        settings. Meant for a large gap (a 1,000-tree ensemble into a
+        depth-3 tree); its size is a hyperparameter like any other
+        (``assistant__max_depth`` in a grid). ``None`` distils directly.
+    n_generations : int, default=1
+        Rounds of distillation into the student's architecture, each
+        round's student teaching a fresh copy in the next (born-again
+        networks, Furlanello et al. 2018). With ``teacher="self"`` the first
+        teacher is the student itself trained on the labels.
     augment : {None, "munge", "resample", "gaussian"} or object, default=None
         How to draw a transfer set: extra rows, like the training rows, that
         the teacher labels so the student sees it answer where the training
@@ -612,6 +697,11 @@ class DistilledRegressor(RegressorMixin, _BaseDistiller):
         The fitted student.
     strategy_ : str
         The strategy that trained the student.
+    stages_ : list of fitted distillers
+        The models before the student in the chain, in order: the
+        assistant, then each earlier generation, each a fitted distiller
+        whose ``student_`` it is (it predicts like one). Empty with no
+        assistant and one generation.
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -645,6 +735,8 @@ class DistilledRegressor(RegressorMixin, _BaseDistiller):
         *,
         alpha=0.5,
         strategy="auto",
+        assistant=None,
+        n_generations=1,
         augment=None,
         augment_size=5.0,
         transfer_weight=1.0,
@@ -656,6 +748,8 @@ class DistilledRegressor(RegressorMixin, _BaseDistiller):
         self.student = student
         self.alpha = alpha
         self.strategy = strategy
+        self.assistant = assistant
+        self.n_generations = n_generations
         self.augment = augment
         self.augment_size = augment_size
         self.transfer_weight = transfer_weight
@@ -695,16 +789,18 @@ class DistilledRegressor(RegressorMixin, _BaseDistiller):
         """
         X, y, sample_weight = self._validate_fit_data(X, y, sample_weight, y_numeric=True)
         self.teacher_ = self._fit_teacher(X, y, sample_weight, "regressor")
-        adapter = as_teacher(self.teacher_, "regressor")
-        predictions = self._teacher_output(adapter, X, "predictions")
         transfer = self._transfer_rows(X, X_unlabeled)
+        y = np.asarray(y, dtype=np.float64)
+        self._fit_chain(X, y, sample_weight, transfer, REGRESSION_STRATEGIES)
+        return self
+
+    def _lesson_from(self, teacher, X, y, sample_weight, transfer, cache):
+        adapter = as_teacher(teacher, "regressor")
+        predictions = self._teacher_output(adapter, X, "predictions", cache)
         transfer_predictions = None
         if transfer is not None:
-            transfer_predictions = self._transfer_output(adapter, transfer, "predictions")
-        y = np.asarray(y, dtype=np.float64)
-        lesson = self._lesson(X, y, predictions, sample_weight, transfer, transfer_predictions)
-        self._fit_student(lesson, REGRESSION_STRATEGIES)
-        return self
+            transfer_predictions = self._transfer_output(adapter, transfer, "predictions", cache)
+        return self._lesson(X, y, predictions, sample_weight, transfer, transfer_predictions)
 
     def predict(self, X):
         """The student's predictions.

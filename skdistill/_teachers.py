@@ -13,9 +13,11 @@ import numpy as np
 from scipy.special import log_softmax, softmax
 from sklearn.base import BaseEstimator, clone, is_classifier, is_regressor
 from sklearn.exceptions import NotFittedError
-from sklearn.utils import check_random_state
-from sklearn.utils.validation import _num_samples, check_is_fitted
+from sklearn.model_selection import train_test_split
+from sklearn.utils import _safe_indexing, check_random_state
+from sklearn.utils.validation import _check_sample_weight, _num_samples, check_is_fitted
 
+from ._ensemble_weights import learn_weights
 from ._fitting import fit_with_weight
 from ._mlp_students import torch_nets
 from ._optional import comes_from
@@ -164,7 +166,7 @@ def as_teacher(teacher, kind):
         teacher = TeacherEnsemble(list(teacher))
     if isinstance(teacher, TeacherEnsemble):
         members = [as_teacher(member, kind) for member in teacher.teachers]
-        return EnsembleTeacher(teacher, members, teacher.weights)
+        return EnsembleTeacher(teacher, members, _ensemble_weights(teacher, len(members)))
     if isinstance(teacher, TorchTeacher):
         return teacher.adapter(kind)
     if kind == "classifier":
@@ -345,35 +347,66 @@ class RegressorTeacher:
 
 
 class EnsembleTeacher:
-    """Weighted average of member teachers (log-probabilities for classifiers)."""
+    """Weighted average of member teachers (log-probabilities for classifiers).
+
+    ``weights`` sum to 1; ``None`` means they are still to be learned.
+    """
 
     def __init__(self, ensemble, members, weights):
         self.estimator = ensemble
         self.members = members
-        self.weights = _normalised_weights(weights, len(members))
+        self.weights = weights
         if isinstance(members[0], ClassifierTeacher):
             self.classes_ = np.unique(np.concatenate([m.classes_ for m in members]))
 
     def logits(self, X):
         """Weighted mean of the members' log-probabilities over the union of classes."""
         total = np.zeros((_num_samples(X), len(self.classes_)))
-        for member, weight in zip(self.members, self.weights):
-            columns = np.searchsorted(self.classes_, member.classes_)
-            # A class a member never saw gets its floor probability.
-            log_proba = np.full_like(total, np.log(_PROBA_FLOOR))
-            log_proba[:, columns] = log_softmax(member.logits(X), axis=1)
-            total += weight * log_proba
+        for member, weight in zip(self.members, self._weights()):
+            total += weight * self._log_proba(member, X)
         return total
+
+    def member_outputs(self, X):
+        """Each member's log-probabilities (classes aligned) or predictions, stacked."""
+        if hasattr(self, "classes_"):
+            return np.stack([self._log_proba(member, X) for member in self.members])
+        return np.stack([member.predictions(X) for member in self.members])
+
+    def _log_proba(self, member, X):
+        columns = np.searchsorted(self.classes_, member.classes_)
+        # A class a member never saw gets its floor probability.
+        log_proba = np.full((_num_samples(X), len(self.classes_)), np.log(_PROBA_FLOOR))
+        log_proba[:, columns] = log_softmax(member.logits(X), axis=1)
+        return log_proba
 
     def predictions(self, X):
         """Weighted mean of the members' predictions."""
-        return sum(w * m.predictions(X) for m, w in zip(self.members, self.weights))
+        return sum(w * m.predictions(X) for m, w in zip(self.members, self._weights()))
 
+    def _weights(self):
+        if self.weights is None:
+            raise ValueError(
+                "This TeacherEnsemble has weights='learn' but has not learned them: call "
+                "its fit(X, y) or fit_weights(X_val, y_val) first."
+            )
+        return self.weights
+
+
+
+def _ensemble_weights(ensemble, n_members):
+    """The learned weights, else the given ones normalised; None when still to learn."""
+    if hasattr(ensemble, "weights_"):
+        return ensemble.weights_
+    if ensemble._learns_weights():
+        return None
+    return _normalised_weights(ensemble.weights, n_members)
 
 
 def _normalised_weights(weights, n_members):
     if weights is None:
         return np.full(n_members, 1.0 / n_members)
+    if isinstance(weights, str):
+        raise ValueError(f"`weights` must be numbers, 'learn' or None; got {weights!r}.")
     weights = np.asarray(weights, dtype=np.float64)
     if weights.shape != (n_members,) or not np.all(np.isfinite(weights)):
         raise ValueError(
@@ -398,13 +431,25 @@ class TeacherEnsemble(BaseEstimator):
     ----------
     teachers : list of estimators
         Fitted or unfitted models, all classifiers or all regressors.
-    weights : array-like of shape (n_teachers,), default=None
+    weights : array-like of shape (n_teachers,), "learn" or None, default=None
         Non-negative weights; ``None`` weighs every teacher equally.
+        ``"learn"``: ``fit`` holds out ``validation_fraction`` of its rows,
+        fits the unfitted members on the rest and learns the weights that
+        maximise the ensemble's log-likelihood on the held-out rows (least
+        squared error for regressors). Members fitted already keep what they
+        were fitted on: learn their weights on rows they did not see with
+        :meth:`fit_weights`.
+    validation_fraction : float, default=0.2
+        Share of the rows ``fit`` holds out to learn the weights
+        (``weights="learn"`` only).
 
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
         The union of the members' classes (classification only).
+    weights_ : ndarray of shape (n_teachers,)
+        The learned weights, summing to 1 (after ``fit`` with
+        ``weights="learn"``, or :meth:`fit_weights`).
 
     Examples
     --------
@@ -419,29 +464,104 @@ class TeacherEnsemble(BaseEstimator):
     (2, 2)
     """
 
-    def __init__(self, teachers, weights=None):
+    def __init__(self, teachers, weights=None, validation_fraction=0.2):
         self.teachers = teachers
         self.weights = weights
+        self.validation_fraction = validation_fraction
 
     def fit(self, X, y, sample_weight=None, random_state=None):
         """Fit clones of the unfitted members on ``(X, y)``; fitted ones are kept.
 
-        ``random_state`` seeds the members' unset random states.
+        With ``weights="learn"`` the members are fitted on all but
+        ``validation_fraction`` of the rows and the weights learned on those.
+        ``random_state`` seeds the members' unset random states and the split.
         """
         if not isinstance(self.teachers, (list, tuple)) or not self.teachers:
             raise ValueError("`teachers` must be a non-empty list of estimators.")
         rng = check_random_state(random_state)
+        held_out = None
+        if self._learns_weights():
+            X, y, sample_weight, held_out = self._split(X, y, sample_weight, rng)
         self.teachers = [
             fitted_teacher(t, X, y, sample_weight, rng.randint(np.iinfo(np.int32).max))
             for t in self.teachers
         ]
+        if held_out is not None:
+            self.fit_weights(*held_out)
         return self
 
+    def fit_weights(self, X, y, sample_weight=None):
+        """Learn the weights of the fitted members on held-out rows.
+
+        Classifiers: the simplex weights that maximise the log-likelihood of
+        ``y`` under the log-space pool; regressors: those that minimise the
+        squared error of the weighted average. Use rows the members were not
+        fitted on, or the weights favour whichever memorised them best.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Held-out rows.
+        y : array-like of shape (n_samples,)
+            Their labels or targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Row weights of the log-likelihood or squared error.
+
+        Returns
+        -------
+        self : TeacherEnsemble
+            With ``weights_`` set.
+        """
+        if not is_fitted(list(self.teachers)):
+            raise ValueError("fit_weights needs fitted teachers: fit the ensemble first.")
+        kind = teacher_kind(self.teachers) or "regressor"
+        adapter = as_teacher(TeacherEnsemble(list(self.teachers)), kind)
+        y = np.asarray(y)
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, y)
+        if kind == "classifier":
+            unknown = np.setdiff1d(y, adapter.classes_)
+            if len(unknown):
+                raise ValueError(f"`y` holds labels no teacher knows: {unknown[:5].tolist()}.")
+            y = np.searchsorted(adapter.classes_, y)
+        self.weights_ = learn_weights(adapter.member_outputs(X), y, sample_weight, kind)
+        return self
+
+    def _learns_weights(self):
+        return isinstance(self.weights, str) and self.weights == "learn"
+
+    def _split(self, X, y, sample_weight, rng):
+        """(rows to fit on, y, weights, (held-out X, y, weights))."""
+        if not 0 < self.validation_fraction < 1:
+            raise ValueError(
+                "`validation_fraction` must be between 0 and 1 (exclusive) to learn the "
+                f"weights on held-out rows; got {self.validation_fraction!r}."
+            )
+        rows = np.arange(_num_samples(X))
+        stratify = y if teacher_kind(self.teachers) == "classifier" else None
+        try:
+            fit_rows, held_rows = train_test_split(
+                rows, test_size=self.validation_fraction, stratify=stratify,
+                random_state=rng.randint(np.iinfo(np.int32).max))
+        except ValueError:  # a class too rare to stratify: a plain split
+            fit_rows, held_rows = train_test_split(
+                rows, test_size=self.validation_fraction,
+                random_state=rng.randint(np.iinfo(np.int32).max))
+        part = lambda rows: (  # noqa: E731
+            _safe_indexing(X, rows), _safe_indexing(y, rows),
+            None if sample_weight is None else _safe_indexing(sample_weight, rows))
+        return (*part(fit_rows), part(held_rows))
+
     def __sklearn_clone__(self):
-        return type(self)(share_if_fitted(list(self.teachers)), weights=self.weights)
+        clone_ = type(self)(share_if_fitted(list(self.teachers)), weights=self.weights,
+                            validation_fraction=self.validation_fraction)
+        if hasattr(self, "weights_") and is_fitted(list(clone_.teachers)):
+            clone_.weights_ = self.weights_  # shared members keep their learned weights
+        return clone_
 
     def __sklearn_is_fitted__(self):
-        return isinstance(self.teachers, (list, tuple)) and is_fitted(self.teachers)
+        members_fitted = isinstance(self.teachers, (list, tuple)) and is_fitted(self.teachers)
+        return members_fitted and (not self._learns_weights() or hasattr(self, "weights_"))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -42,7 +42,17 @@ ESTIMATORS = [
         LGBMClassifier(n_estimators=10, num_leaves=7, min_child_samples=2, verbose=-1),
         random_state=0,
     ),
+    DistilledClassifier(
+        RandomForestClassifier(n_estimators=10),
+        DecisionTreeClassifier(max_depth=3),
+        assistant=DecisionTreeClassifier(max_depth=6),
+        random_state=0,
+    ),
+    DistilledClassifier("self", DecisionTreeClassifier(max_depth=4), n_generations=2,
+                        random_state=0),
     DistilledRegressor(random_state=0),
+    DistilledRegressor("self", DecisionTreeRegressor(max_depth=4), n_generations=2,
+                       assistant=DecisionTreeRegressor(max_depth=8), random_state=0),
     DistilledRegressor(
         RandomForestRegressor(n_estimators=10),
         DecisionTreeRegressor(max_depth=4),

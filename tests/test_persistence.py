@@ -101,3 +101,25 @@ def test_unfitted_distiller_keeps_its_teacher_when_pickled(iris):
     restored = pickle_round_trip(DistilledClassifier(teacher))
     assert type(restored.teacher) is RandomForestClassifier
     restored.fit(X, y)
+
+
+def test_a_loaded_distiller_takes_the_input_it_took_when_saved():
+    import pickle
+
+    import scipy.sparse as sp
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.tree import DecisionTreeClassifier
+
+    from skdistill import DistilledClassifier
+
+    rng = np.random.default_rng(0)
+    X = sp.random(80, 5, density=0.5, format="csr", random_state=0)
+    y = rng.integers(0, 3, 80)
+    distilled = DistilledClassifier(RandomForestClassifier(n_estimators=10, random_state=0),
+                                    DecisionTreeClassifier(max_depth=3), random_state=0)
+    distilled.fit(X, y)
+    loaded = pickle.loads(pickle.dumps(distilled))
+    np.testing.assert_array_equal(loaded.predict(X), distilled.predict(X))
+    dense = X.toarray()
+    dense[0, 0] = np.nan
+    np.testing.assert_array_equal(loaded.predict(dense), distilled.predict(dense))

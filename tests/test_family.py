@@ -1,0 +1,101 @@
+"""Chains of distillation: teacher assistants and born-again generations."""
+
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.datasets import load_diabetes, load_digits
+from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
+from sklearn.model_selection import GridSearchCV
+from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
+
+from skdistill import DistilledClassifier, DistilledRegressor
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    forest = RandomForestClassifier(n_estimators=50, random_state=0).fit(X, y)
+    return X, y, forest
+
+
+def tree(depth):
+    return DecisionTreeClassifier(max_depth=depth, random_state=0)
+
+
+def by_hand(teacher, students, X, y, **params):
+    """Each student distilled from the previous distiller, fitted one by one."""
+    for student in students:
+        teacher = DistilledClassifier(teacher, student, **params).fit(X, y)
+    return teacher
+
+
+def test_an_assistant_teaches_the_student(digits):
+    X, y, forest = digits
+    chained = DistilledClassifier(forest, tree(3), assistant=tree(8), temperature=2.0,
+                                  random_state=0).fit(X, y)
+    expected = by_hand(forest, [tree(8), tree(3)], X, y, temperature=2.0, random_state=0)
+    np.testing.assert_allclose(chained.predict_proba(X), expected.predict_proba(X))
+    assert chained.teacher_ is forest
+    (assistant,) = chained.stages_
+    assert assistant.student_.get_depth() == 8 and chained.student_.get_depth() <= 3
+    np.testing.assert_allclose(assistant.predict_proba(X),
+                               DistilledClassifier(forest, tree(8), temperature=2.0,
+                                                   random_state=0).fit(X, y).predict_proba(X))
+
+
+def test_generations_each_teach_the_next(digits):
+    X, y, forest = digits
+    model = DistilledClassifier(forest, tree(6), n_generations=3, random_state=0).fit(X, y)
+    expected = by_hand(forest, [tree(6)] * 3, X, y, random_state=0)
+    np.testing.assert_allclose(model.predict_proba(X), expected.predict_proba(X))
+    assert len(model.stages_) == 2
+    assert DistilledClassifier(forest, tree(6), random_state=0).fit(X, y).stages_ == []
+
+
+def test_born_again_starts_from_the_student_on_labels(digits):
+    X, y, _ = digits
+    labels = np.array([f"digit {k}" for k in range(10)])[y]
+    model = DistilledClassifier("self", tree(6), n_generations=2, alpha=1.0,
+                                random_state=0).fit(X, labels)
+    first = clone(tree(6)).fit(X, labels)
+    assert np.array_equal(model.teacher_.predict(X), first.predict(X))
+    expected = by_hand(first, [tree(6)] * 2, X, labels, alpha=1.0, random_state=0)
+    np.testing.assert_allclose(model.predict_proba(X), expected.predict_proba(X))
+    assert set(model.predict(X)) <= set(labels)
+
+
+def test_regression_chains():
+    X, y = load_diabetes(return_X_y=True)
+    forest = RandomForestRegressor(n_estimators=30, random_state=0).fit(X, y)
+    student, assistant = (DecisionTreeRegressor(max_depth=d, random_state=0) for d in (3, 8))
+    chained = DistilledRegressor(forest, student, assistant=assistant, alpha=1.0,
+                                 random_state=0).fit(X, y)
+    middle = DistilledRegressor(forest, assistant, alpha=1.0, random_state=0).fit(X, y)
+    expected = DistilledRegressor(middle, student, alpha=1.0, random_state=0).fit(X, y)
+    np.testing.assert_allclose(chained.predict(X), expected.predict(X))
+    born_again = DistilledRegressor("self", student, n_generations=2, random_state=0).fit(X, y)
+    assert born_again.predict(X).shape == y.shape and len(born_again.stages_) == 1
+
+
+def test_chains_search_pickle_and_stay_small(digits):
+    X, y, forest = digits
+    search = GridSearchCV(
+        DistilledClassifier(forest, tree(3), assistant=tree(6), random_state=0),
+        {"assistant__max_depth": [6, 10], "n_generations": [1, 2]}, cv=3,
+    ).fit(X, y)
+    best = search.best_estimator_
+    assert best.teacher_ is forest
+    restored = pickle.loads(pickle.dumps(best))
+    np.testing.assert_allclose(restored.predict_proba(X), best.predict_proba(X))
+    # The stages leave the teacher behind too: the file is the size of the trees.
+    assert len(pickle.dumps(best)) < len(pickle.dumps(forest)) / 20
+
+
+def test_a_teacher_string_other_than_self_is_refused(digits):
+    X, y, _ = digits
+    with pytest.raises(ValueError, match="'self'"):
+        DistilledClassifier("forest", tree(3)).fit(X, y)
+    with pytest.raises(ValueError, match="n_generations"):
+        DistilledClassifier("self", tree(3), n_generations=0).fit(X, y)
