@@ -138,6 +138,20 @@ def render_docs(frame, scale_name, command, folder):
     (folder / f"panel_{scale_name}.inc").write_text("\n".join(include))
 
 
+def render_only(args, command):
+    """The docs pages of panels run in parts: later rows replace earlier ones."""
+    if not args.docs:
+        raise SystemExit("--render needs --docs DIR")
+    key = ["dataset", "teacher", "student", "mode"]
+    frame = pd.concat([pd.read_csv(path) for path in args.render], ignore_index=True)
+    frame = frame.drop_duplicates(key, keep="last")
+    order = {name: i for i, name in enumerate(PANELS["full"])}
+    frame = frame.sort_values("dataset", key=lambda names: names.map(order), kind="stable")
+    render_docs(frame, args.scale, command, args.docs)
+    frame.to_csv(args.results / f"panel_{args.scale}.csv", index=False)
+    return frame
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     size = parser.add_mutually_exclusive_group()
@@ -157,8 +171,15 @@ def main(argv=None):
     parser.add_argument("--docs", type=Path,
                         help="also render the table and the fidelity-vs-size plots here "
                              "(docs/results for the committed pages)")
+    parser.add_argument("--render", type=Path, nargs="+", metavar="CSV",
+                        help="render --docs from these panel CSVs (rows of later files "
+                             "replace the same dataset/teacher/student/mode in earlier ones) "
+                             "instead of running")
     parser.set_defaults(scale="quick")
     args = parser.parse_args(argv)
+    if args.render:
+        return render_only(args, "python -m benchmarks " + " ".join(
+            argv if argv is not None else sys.argv[1:]))
     scale = SCALES[args.scale]
     names = args.datasets.split(",") if args.datasets else PANELS[args.scale]
     split = lambda text: set(text.split(",")) if text else None  # noqa: E731

@@ -10,6 +10,16 @@ Two questions, each on a 75/25 split of several panel datasets:
   MLP: generation 0 is the student on the labels, each next one distilled
   from the previous (all read off one fit: ``teacher_`` and ``stages_``).
 
+- *Learned weights*: a LightGBM (300 trees), a random forest (300 trees) and a
+  logistic / ridge regression as one teacher, equal weights against weights
+  learned on 20% of the training rows held out from the members' fit
+  (``TeacherEnsemble(weights="learn")``), each distilled into a depth-6 tree.
+
+- *Specialists* (multiclass datasets): a 300-tree random forest as the
+  generalist, with and without a specialist (another forest) on the four
+  classes the generalist recalls worst in 3-fold cross-validation on the
+  training rows (Hinton et al. 2015), each distilled into a depth-6 tree.
+
 Test quality (AUC, accuracy or R²) and fidelity to the 1,000-tree teacher (for
 born-again models, which never saw it, a reference for how close they come to
 a strong model) are written to ``benchmarks/results/family.csv``.
@@ -20,6 +30,7 @@ Run from the repository root: ``python -m benchmarks.bench_family [datasets...]`
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
@@ -55,6 +66,67 @@ def born_again_students(task, dataset):
     return students
 
 
+def ensemble_members(task):
+    from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
+    from sklearn.linear_model import LogisticRegression, Ridge
+    from sklearn.pipeline import make_pipeline
+
+    regression = task == "regression"
+    forest = (RandomForestRegressor if regression else RandomForestClassifier)(
+        n_estimators=300, min_samples_leaf=2, n_jobs=-1, random_state=0)
+    linear = Ridge() if regression else LogisticRegression(max_iter=2000)
+    return [_lightgbm(task, n_estimators=300, learning_rate=0.05, random_state=0),
+            make_pipeline(encoder(), forest), make_pipeline(encoder(), linear)]
+
+
+def weights_rows(name, task, X_train, X_test, y_train, y_test):
+    from skdistill import TeacherEnsemble
+
+    distiller = DistilledRegressor if task == "regression" else DistilledClassifier
+    rows = []
+    for weights in (None, "learn"):
+        ensemble = TeacherEnsemble(ensemble_members(task), weights=weights)
+        ensemble.fit(X_train, y_train, random_state=0)
+        learned = getattr(ensemble, "weights_", None)
+        student = distiller(ensemble, _tree(task, 6), random_state=0).fit(X_train, y_train)
+        for role, model in (("ensemble", ensemble), ("tree6", student)):
+            rows.append({"dataset": name, "study": "weights", "student": role,
+                         "variant": "equal" if weights is None else
+                         "learned " + "/".join(f"{w:.2f}" for w in learned),
+                         "quality": _quality(task, model, X_test, y_test)})
+    return rows
+
+
+def specialist_rows(name, X_train, X_test, y_train, y_test):
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.metrics import recall_score
+    from sklearn.model_selection import cross_val_predict
+    from sklearn.pipeline import make_pipeline
+
+    from skdistill import Specialist, TeacherEnsemble
+
+    def forest():
+        return make_pipeline(encoder(), RandomForestClassifier(
+            n_estimators=300, min_samples_leaf=2, n_jobs=-1, random_state=0))
+
+    generalist = forest().fit(X_train, y_train)
+    recall = recall_score(y_train, cross_val_predict(forest(), X_train, y_train, cv=3),
+                          average=None, labels=generalist.classes_)
+    worst = generalist.classes_[np.argsort(recall)[:4]]
+    rows = []
+    for variant, members in (("generalist", [generalist]),
+                             ("+ specialist " + "/".join(map(str, worst)),
+                              [generalist, Specialist(forest(), classes=worst)])):
+        ensemble = TeacherEnsemble(members).fit(X_train, y_train, random_state=0)
+        student = DistilledClassifier(ensemble, _tree("multiclass", 6), random_state=0)
+        student.fit(X_train, y_train)
+        for role, model in (("ensemble", ensemble), ("tree6", student)):
+            rows.append({"dataset": name, "study": "specialists", "student": role,
+                         "variant": variant, "quality": _quality("multiclass", model, X_test,
+                                                                 y_test)})
+    return rows
+
+
 def run_dataset(name):
     X, y, task = load(name)
     X_train, X_test, y_train, y_test = train_test_split(
@@ -81,6 +153,10 @@ def run_dataset(name):
                          "quality": _quality(task, generation, X_test, y_test),
                          "fidelity": fidelity_score(teacher_test, generation.predict(X_test))})
     print(f"  {name}: born-again done", flush=True)
+    rows += weights_rows(name, task, X_train, X_test, y_train, y_test)
+    print(f"  {name}: weights done", flush=True)
+    if task == "multiclass":
+        rows += specialist_rows(name, X_train, X_test, y_train, y_test)
     return rows
 
 

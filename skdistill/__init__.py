@@ -2,6 +2,7 @@
 
 from ._distiller import DistilledClassifier, DistilledRegressor
 from ._mlp_students import MLPStudentClassifier, MLPStudentRegressor, make_mlp_student
+from ._specialists import Specialist
 from ._teacher_cache import teacher_output_cache
 from ._teachers import TeacherEnsemble, TorchTeacher
 from .augment import ColumnResample, GaussianNoise, Munge
@@ -17,6 +18,7 @@ __all__ = [
     "Munge",
     "MLPStudentClassifier",
     "MLPStudentRegressor",
+    "Specialist",
     "TeacherEnsemble",
     "TorchTeacher",
     "make_mlp_student",

@@ -22,6 +22,7 @@ from ._fitting import fit_with_weight
 from ._mlp_students import torch_nets
 from ._optional import comes_from
 from ._persistence import DetachedTeacher
+from ._specialists import Specialist, combine
 from .parallel import ScatteredTeacher
 from ._skorch_students import as_float32, is_skorch_net
 from ._seeding import seed_unset_random_states
@@ -164,8 +165,14 @@ def as_teacher(teacher, kind):
         teacher = teacher.teacher
     if isinstance(teacher, (list, tuple)):
         teacher = TeacherEnsemble(list(teacher))
+    if isinstance(teacher, Specialist):
+        raise ValueError(
+            "A Specialist teaches alongside a generalist: put it in a list of teachers (or "
+            "a TeacherEnsemble) with a model that knows every class."
+        )
     if isinstance(teacher, TeacherEnsemble):
-        members = [as_teacher(member, kind) for member in teacher.teachers]
+        members = [member.ready() if isinstance(member, Specialist) else as_teacher(member, kind)
+                   for member in teacher.teachers]
         return EnsembleTeacher(teacher, members, _ensemble_weights(teacher, len(members)))
     if isinstance(teacher, TorchTeacher):
         return teacher.adapter(kind)
@@ -356,15 +363,36 @@ class EnsembleTeacher:
         self.estimator = ensemble
         self.members = members
         self.weights = weights
-        if isinstance(members[0], ClassifierTeacher):
-            self.classes_ = np.unique(np.concatenate([m.classes_ for m in members]))
+        self.specialists = [m for m in members if isinstance(m, Specialist)]
+        self.generalists = [m for m in members if not isinstance(m, Specialist)]
+        if isinstance(members[0], (ClassifierTeacher, Specialist)):
+            self.classes_ = np.unique(np.concatenate([m.classes_ for m in self.generalists]))
+            self._check_specialists()
+
+    def _check_specialists(self):
+        if self.specialists and not self.generalists:
+            raise ValueError("Specialists need at least one generalist teacher beside them.")
+        for specialist in self.specialists:
+            unknown = np.setdiff1d(specialist.classes_, self.classes_)
+            if len(unknown):
+                raise ValueError(
+                    f"A Specialist's classes {unknown[:5].tolist()} are unknown to the "
+                    "generalist teachers: every class needs a generalist that knows it."
+                )
 
     def logits(self, X):
-        """Weighted mean of the members' log-probabilities over the union of classes."""
+        """Weighted mean of the generalists' log-probabilities over the union of classes,
+        reconciled with the specialists' (Hinton et al. 2015) when there are any."""
         total = np.zeros((_num_samples(X), len(self.classes_)))
-        for member, weight in zip(self.members, self._weights()):
-            total += weight * self._log_proba(member, X)
-        return total
+        weights = [w for m, w in zip(self.members, self._weights())
+                   if not isinstance(m, Specialist)]
+        for member, weight in zip(self.generalists, weights):
+            total += weight / sum(weights) * self._log_proba(member, X)
+        if not self.specialists:
+            return total
+        views = [(np.searchsorted(self.classes_, s.classes_), s.grouped_log_proba(X))
+                 for s in self.specialists]
+        return combine(log_softmax(total, axis=1), views)
 
     def member_outputs(self, X):
         """Each member's log-probabilities (classes aligned) or predictions, stacked."""
@@ -514,6 +542,9 @@ class TeacherEnsemble(BaseEstimator):
         """
         if not is_fitted(list(self.teachers)):
             raise ValueError("fit_weights needs fitted teachers: fit the ensemble first.")
+        if any(isinstance(member, Specialist) for member in self.teachers):
+            raise ValueError("Weights are learned for generalists only: drop the Specialists "
+                             "from the ensemble whose weights you learn.")
         kind = teacher_kind(self.teachers) or "regressor"
         adapter = as_teacher(TeacherEnsemble(list(self.teachers)), kind)
         y = np.asarray(y)
