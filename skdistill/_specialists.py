@@ -78,7 +78,9 @@ class Specialist(BaseEstimator):
         for code, label in enumerate(classes):
             codes[y == label] = code
         self.estimator_ = fit_with_weight(clone(self.estimator), X, codes, sample_weight)
-        self._columns = np.searchsorted(self.estimator_.classes_, np.arange(len(classes) + 1))
+        # Output position of each of the estimator's classes (a class, or the dustbin,
+        # absent from y gets none, and probability 0).
+        self._positions = np.asarray(self.estimator_.classes_, dtype=np.intp)
         self.classes_ = classes
         return self
 
@@ -104,7 +106,9 @@ class Specialist(BaseEstimator):
 
     def grouped_log_proba(self, X):
         """Log-probabilities of ``classes_`` then of the dustbin, shape (n, S + 1)."""
-        proba = self.ready().estimator_.predict_proba(X)[:, self._columns]
+        estimator_proba = self.ready().estimator_.predict_proba(X)
+        proba = np.zeros((len(estimator_proba), len(self.classes_) + 1))
+        proba[:, self._positions] = estimator_proba
         return np.log(np.clip(proba, _TINY, None))
 
     def _adopt_fitted(self):
@@ -118,7 +122,14 @@ class Specialist(BaseEstimator):
                 f"trained on `classes` and the `dustbin` label {self.dustbin!r}."
             )
         self.estimator_ = self.estimator
-        self._columns = np.array([known.index(label) for label in [*classes, self.dustbin]])
+        position = {label: i for i, label in enumerate([*classes, self.dustbin])}
+        self._positions = np.array([position.get(label, -1) for label in known])
+        if np.any(self._positions < 0):
+            extra = [label for label in known if label not in position]
+            raise ValueError(
+                f"The fitted specialist knows labels {extra[:5]} that are neither in "
+                f"`classes` nor the `dustbin` {self.dustbin!r}."
+            )
         self.classes_ = classes
 
 

@@ -71,3 +71,12 @@ def test_specialists_say_what_they_need():
         TeacherEnsemble([small, specialist]).predict_proba(X[:3])
     with pytest.raises(ValueError, match="distinct labels"):
         Specialist(DecisionTreeClassifier(), classes=[3, 3]).fit(X, y)
+
+
+def test_a_specialist_without_dustbin_rows_still_answers():
+    X, y = load_digits(return_X_y=True)
+    keep = y < 3
+    specialist = Specialist(DecisionTreeClassifier(random_state=0), classes=[0, 1, 2])
+    specialist.fit(X[keep], y[keep])  # every row is one of its classes: no dustbin rows
+    grouped = np.exp(specialist.grouped_log_proba(X[keep][:5]))
+    assert grouped.shape == (5, 4) and np.allclose(grouped[:, -1], 0, atol=1e-9)
