@@ -104,7 +104,7 @@ def main(dataset="mnist_5k"):
         bool(np.array_equal(scores["n_jobs=1"], scores[run])) for run in frame["run"]
     ]
     RESULTS.parent.mkdir(exist_ok=True)
-    frame.to_csv(RESULTS, index=False)
+    frame.round(3).to_csv(RESULTS, index=False)
     print(frame.round(3).to_markdown(index=False))
     return frame
 
