@@ -131,7 +131,8 @@ def render_docs(frame, scale_name, command, folder):
         "",
         *figures,
         f".. csv-table:: The {scale_name} panel",
-        f"   :file: {folder.name}/panel_{scale_name}.csv",
+        # csv-table reads its file relative to this .inc; images resolve from the page.
+        f"   :file: panel_{scale_name}.csv",
         "   :header-rows: 1",
         "",
     ]
@@ -148,6 +149,7 @@ def render_only(args, command):
     order = {name: i for i, name in enumerate(PANELS["full"])}
     frame = frame.sort_values("dataset", key=lambda names: names.map(order), kind="stable")
     render_docs(frame, args.scale, command, args.docs)
+    args.results.mkdir(parents=True, exist_ok=True)
     frame.to_csv(args.results / f"panel_{args.scale}.csv", index=False)
     return frame
 

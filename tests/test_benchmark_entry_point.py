@@ -26,4 +26,15 @@ def test_smoke_benchmark_writes_results(tmp_path):
     assert set(regression["mode"]) >= {"labels", "distilled", "imodels"}
     assert (tmp_path / "docs" / "fidelity_smoke_diabetes.png").stat().st_size > 0
     include = (tmp_path / "docs" / "panel_smoke.inc").read_text()
-    assert ":file: docs/panel_smoke.csv" in include
+    assert ":file: panel_smoke.csv" in include
+
+    # A panel run in parts renders as one: later parts replace the same rows.
+    first = tmp_path / "panel_smoke.csv"
+    second = tmp_path / "part2.csv"
+    rerun = frame[frame["student"] == "tree4"].assign(quality=0.5)
+    rerun.to_csv(second, index=False)
+    merged = main(["--smoke", "--render", str(first), str(second), "--results",
+                   str(tmp_path / "merged"), "--docs", str(tmp_path / "merged_docs")])
+    assert len(merged) == len(frame)
+    assert (merged.loc[merged["student"] == "tree4", "quality"] == 0.5).all()
+    assert (tmp_path / "merged_docs" / "panel_smoke.inc").exists()
