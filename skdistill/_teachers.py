@@ -386,6 +386,9 @@ class EnsembleTeacher:
         total = np.zeros((_num_samples(X), len(self.classes_)))
         weights = [w for m, w in zip(self.members, self._weights())
                    if not isinstance(m, Specialist)]
+        if sum(weights) <= 0:
+            raise ValueError("The generalist teachers' `weights` sum to 0: give at least one "
+                             "generalist a positive weight (specialists' weights are unused).")
         for member, weight in zip(self.generalists, weights):
             total += weight / sum(weights) * self._log_proba(member, X)
         if not self.specialists:

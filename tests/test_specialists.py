@@ -69,6 +69,9 @@ def test_specialists_say_what_they_need():
     small = RandomForestClassifier(n_estimators=5, random_state=0).fit(X[y < 4], y[y < 4])
     with pytest.raises(ValueError, match="unknown to the generalist"):
         TeacherEnsemble([small, specialist]).predict_proba(X[:3])
+    forest = RandomForestClassifier(n_estimators=5, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match="sum to 0"):
+        TeacherEnsemble([forest, specialist], weights=[0, 1]).predict_proba(X[:3])
     with pytest.raises(ValueError, match="distinct labels"):
         Specialist(DecisionTreeClassifier(), classes=[3, 3]).fit(X, y)
 
