@@ -130,3 +130,13 @@ def test_regression_weights_minimise_the_squared_error():
     assert ensemble.weights_[0] == pytest.approx(best, abs=0.01)
     np.testing.assert_allclose(learn_weights(predictions, y_val, kind="regressor"),
                                ensemble.weights_)
+
+
+def test_regression_weights_learned_out_of_fold():
+    X, y = load_diabetes(return_X_y=True)
+    ensemble = TeacherEnsemble([RandomForestRegressor(n_estimators=20, random_state=0),
+                                DummyRegressor()], weights="learn", cv=3).fit(X, y)
+    assert ensemble.weights_[0] > 0.8
+    assert ensemble.teachers_[1].constant_[0][0] == pytest.approx(y.mean())  # every row
+    np.testing.assert_allclose(ensemble.predict(X[:5]), ensemble.weights_ @ np.stack(
+        [member.predict(X[:5]) for member in ensemble.teachers_]))
