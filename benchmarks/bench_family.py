@@ -1,175 +1,209 @@
-"""Chains of distillation on real data: teacher assistants and born-again generations.
+"""The distillation family, part A, on real data: assistants, learned weights, specialists.
 
-Two questions, each on a 75/25 split of several panel datasets:
+Three questions, each on a 75/25 split (stratified for classification) of
+small panel datasets where a small student trails its teacher by a wide gap:
 
-- *Teacher assistant*: a 1,000-tree x 63-leaf LightGBM teacher into a depth-3
-  tree, directly and through an assistant (a depth-6 or depth-10 tree, or a
-  50 x 15 LightGBM model) distilled from the teacher first.
-- *Born-again*: ``teacher="self"`` with three generations for a depth-6 tree,
-  a 50 x 15 LightGBM model and (on the two smallest datasets) the default
-  MLP: generation 0 is the student on the labels, each next one distilled
-  from the previous (all read off one fit: ``teacher_`` and ``stages_``).
+- *Teacher assistant*: a ``--trees``-tree x 63-leaf LightGBM teacher (1,000 by
+  default) into a depth-3 tree: fit on the labels, distilled directly, and
+  distilled through an assistant (a depth-6 or depth-8 tree, or a 50 x 15
+  LightGBM model) distilled from the teacher first; at ``alpha`` 0.5 (the
+  default) and 1.0 (pure imitation, where the assistant's targets are all the
+  student sees).
+- *Learned weights*: a 300-tree LightGBM model, a 300-tree random forest and a
+  logistic (ridge, for regression) model as one teacher, with equal weights
+  and with weights learned from out-of-fold outputs (one 20% split, and 5
+  folds), each then distilled into a depth-6 tree. Test log-loss (RMSE for
+  regression) says whether the learned mixture is the better model; the time
+  column what the folds cost.
+- *Specialists* (multiclass datasets): a 300-tree random forest generalist,
+  with and without a forest specialist on the (at most four, leaving at least
+  two to the dustbin) classes it recalls worst in 3-fold cross-validation on
+  the training rows, fitted on every row or on rows where the dustbin is
+  subsampled to half (Hinton et al. 2015).
 
-- *Learned weights*: a LightGBM (300 trees), a random forest (300 trees) and a
-  logistic / ridge regression as one teacher, equal weights against weights
-  learned on 20% of the training rows held out from the members' fit
-  (``TeacherEnsemble(weights="learn")``), each distilled into a depth-6 tree.
+Test quality (AUC for binary, accuracy for multiclass, R² for regression) and
+fidelity to the teacher of the study (agreement, or R² to its predictions) are
+written to ``benchmarks/results/family_a.csv``. Every model runs on one
+thread: LightGBM's threads slow down badly on a busy machine.
 
-- *Specialists* (multiclass datasets): a 300-tree random forest as the
-  generalist, with and without a specialist (another forest) on the (at most)
-  four classes the generalist recalls worst in 3-fold cross-validation on the
-  training rows (Hinton et al. 2015), each distilled into a depth-6 tree.
-
-Test quality (AUC, accuracy or R²) and fidelity to the 1,000-tree teacher (for
-born-again models, which never saw it, a reference for how close they come to
-a strong model) are written to ``benchmarks/results/family.csv``.
-
-Run from the repository root: ``python -m benchmarks.bench_family [datasets...]``.
+Run from the repository root:
+``python -m benchmarks.bench_family [--trees N] [datasets...]``.
 """
 
-import sys
+import argparse
+import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import train_test_split
+from sklearn.metrics import log_loss, root_mean_squared_error
+from sklearn.model_selection import ShuffleSplit, train_test_split
+from sklearn.pipeline import make_pipeline
 
-from skdistill import DistilledClassifier, DistilledRegressor, make_mlp_student
+from skdistill import DistilledClassifier, DistilledRegressor, Specialist, TeacherEnsemble
 from skdistill.metrics import fidelity_score
 
 from .__main__ import load
 from .panel import _lightgbm, _quality, _small_booster, encoder
 
-RESULTS = Path(__file__).parent / "results" / "family.csv"
-DATASETS = ["concrete", "hpc", "mlc_churn", "computers", "digits"]
-MLP_DATASETS = {"concrete", "hpc"}
+RESULTS = Path(__file__).parent / "results" / "family_a.csv"
+DATASETS = ["concrete", "digits", "hpc", "mlc_churn", "computers"]
 
 
 def _tree(task, depth):
-    from sklearn.pipeline import make_pipeline
     from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
     tree = DecisionTreeRegressor if task == "regression" else DecisionTreeClassifier
     return make_pipeline(encoder(), tree(max_depth=depth, random_state=0))
 
 
-def assistants(task):
-    return {"none": None, "tree6": _tree(task, 6), "tree10": _tree(task, 10),
-            "lgbm50x15": _small_booster(task)}
-
-
-def born_again_students(task, dataset):
-    students = {"tree6": _tree(task, 6), "lgbm50x15": _small_booster(task)}
-    if dataset in MLP_DATASETS:
-        kind = "regression" if task == "regression" else "classification"
-        students["mlp"] = make_mlp_student(kind, random_state=0)
-    return students
-
-
-def ensemble_members(task):
+def _forest(task):
     from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
-    from sklearn.linear_model import LogisticRegression, Ridge
-    from sklearn.pipeline import make_pipeline
 
-    regression = task == "regression"
-    forest = (RandomForestRegressor if regression else RandomForestClassifier)(
-        n_estimators=300, min_samples_leaf=2, n_jobs=-1, random_state=0)
-    linear = Ridge() if regression else LogisticRegression(max_iter=2000)
-    return [_lightgbm(task, n_estimators=300, learning_rate=0.05, random_state=0),
-            make_pipeline(encoder(), forest), make_pipeline(encoder(), linear)]
+    forest = RandomForestRegressor if task == "regression" else RandomForestClassifier
+    return make_pipeline(encoder(), forest(n_estimators=300, min_samples_leaf=2, n_jobs=1,
+                                           random_state=0))
 
 
-def weights_rows(name, task, X_train, X_test, y_train, y_test):
-    from skdistill import TeacherEnsemble
+def _distiller(task):
+    return DistilledRegressor if task == "regression" else DistilledClassifier
 
-    distiller = DistilledRegressor if task == "regression" else DistilledClassifier
-    rows = []
-    for weights in (None, "learn"):
-        ensemble = TeacherEnsemble(ensemble_members(task), weights=weights)
-        ensemble.fit(X_train, y_train, random_state=0)
-        learned = getattr(ensemble, "weights_", None)
-        student = distiller(ensemble, _tree(task, 6), random_state=0).fit(X_train, y_train)
-        for role, model in (("ensemble", ensemble), ("tree6", student)):
-            rows.append({"dataset": name, "study": "weights", "student": role,
-                         "variant": "equal" if weights is None else
-                         "learned " + "/".join(f"{w:.2f}" for w in learned),
-                         "quality": _quality(task, model, X_test, y_test)})
+
+class Split:
+    """A dataset's train/test split and the scores of a model on its test rows."""
+
+    def __init__(self, name):
+        X, y, self.task = load(name)
+        self.name = name
+        stratify = None if self.task == "regression" else y
+        self.X_train, self.X_test, self.y_train, self.y_test = train_test_split(
+            X, y, test_size=0.25, random_state=0, stratify=stratify)
+
+    def row(self, study, model, variant, fitted, reference=None, **extra):
+        """One result row: test quality, and fidelity to ``reference``'s test predictions."""
+        row = {"dataset": self.name, "study": study, "model": model, "variant": variant,
+               "quality": _quality(self.task, fitted, self.X_test, self.y_test)}
+        if reference is not None:
+            row["fidelity"] = fidelity_score(reference, fitted.predict(self.X_test))
+        return {**row, **extra}
+
+
+def assistant_rows(split, n_trees):
+    task = split.task
+    teacher = _lightgbm(task, n_estimators=n_trees, num_leaves=63, learning_rate=0.05,
+                        n_jobs=1, random_state=0).fit(split.X_train, split.y_train)
+    reference = teacher.predict(split.X_test)
+    labels = _tree(task, 3).fit(split.X_train, split.y_train)
+    rows = [split.row("assistant", f"lgbm{n_trees}x63", "teacher", teacher, reference),
+            split.row("assistant", "tree3", "labels", labels, reference)]
+    assistants = {"direct": None, "via tree6": _tree(task, 6), "via tree8": _tree(task, 8),
+                  "via lgbm50x15": _small_booster(task).set_params(n_jobs=1)}
+    for alpha in (0.5, 1.0):
+        for variant, assistant in assistants.items():
+            model = _distiller(task)(teacher, _tree(task, 3), assistant=assistant, alpha=alpha,
+                                     random_state=0).fit(split.X_train, split.y_train)
+            rows.append(split.row("assistant", "tree3", f"{variant}, alpha {alpha}", model,
+                                  reference))
     return rows
 
 
-def specialist_rows(name, X_train, X_test, y_train, y_test):
-    from sklearn.ensemble import RandomForestClassifier
+def _members(task):
+    from sklearn.linear_model import LogisticRegression, Ridge
+
+    linear = Ridge() if task == "regression" else LogisticRegression(max_iter=2000)
+    return [_lightgbm(task, n_estimators=300, learning_rate=0.05, n_jobs=1, random_state=0),
+            _forest(task), make_pipeline(encoder(), linear)]
+
+
+def _test_loss(split, ensemble):
+    """Log-loss (classification) or RMSE (regression) of the ensemble on the test rows."""
+    if split.task == "regression":
+        return root_mean_squared_error(split.y_test, ensemble.predict(split.X_test))
+    return log_loss(split.y_test, ensemble.predict_proba(split.X_test),
+                    labels=ensemble.classes_)
+
+
+def weights_rows(split):
+    variants = {"equal": {}, "learned, 20% held out": {
+        "weights": "learn", "cv": ShuffleSplit(1, test_size=0.2, random_state=0)},
+        "learned, 5 folds": {"weights": "learn", "cv": 5}}
+    rows = []
+    for variant, params in variants.items():
+        start = time.perf_counter()
+        ensemble = TeacherEnsemble(_members(split.task), **params)
+        ensemble.fit(split.X_train, split.y_train, random_state=0)
+        seconds = time.perf_counter() - start
+        weights = getattr(ensemble, "weights_", np.full(3, 1 / 3))
+        label = f"{variant} ({'/'.join(f'{w:.2f}' for w in weights)})"
+        reference = ensemble.predict(split.X_test)
+        student = _distiller(split.task)(ensemble, _tree(split.task, 6), random_state=0)
+        student.fit(split.X_train, split.y_train)
+        rows += [split.row("weights", "ensemble", label, ensemble, test_loss=_test_loss(
+                     split, ensemble), fit_seconds=seconds),
+                 split.row("weights", "tree6", label, student, reference)]
+    return rows
+
+
+def _worst_recalled(split, generalist):
+    """At most four classes the generalist recalls worst in 3-fold CV.
+
+    At least two classes are left to the dustbin: with one, the specialist
+    would be the generalist relabelled.
+    """
     from sklearn.metrics import recall_score
     from sklearn.model_selection import cross_val_predict
-    from sklearn.pipeline import make_pipeline
 
-    from skdistill import Specialist, TeacherEnsemble
+    predicted = cross_val_predict(_forest(split.task), split.X_train, split.y_train, cv=3)
+    recall = recall_score(split.y_train, predicted, average=None, labels=generalist.classes_)
+    return generalist.classes_[np.argsort(recall)[:min(4, len(recall) - 2)]]
 
-    def forest():
-        return make_pipeline(encoder(), RandomForestClassifier(
-            n_estimators=300, min_samples_leaf=2, n_jobs=-1, random_state=0))
 
-    generalist = forest().fit(X_train, y_train)
-    recall = recall_score(y_train, cross_val_predict(forest(), X_train, y_train, cv=3),
-                          average=None, labels=generalist.classes_)
-    # At most four classes, and never all of them: the dustbin must hold something.
-    worst = generalist.classes_[np.argsort(recall)[:min(4, len(recall) - 1)]]
+def specialist_rows(split):
+    generalist = _forest(split.task).fit(split.X_train, split.y_train)
+    worst = _worst_recalled(split, generalist)
+    named = "/".join(map(str, worst))
+    variants = {"generalist": [generalist]}
+    for share, label in ((None, "all rows"), (0.5, "dustbin 50%")):
+        specialist = Specialist(_forest(split.task), classes=worst, dustbin_share=share,
+                                random_state=0)
+        variants[f"+ specialist {named} ({label})"] = [generalist, specialist]
     rows = []
-    for variant, members in (("generalist", [generalist]),
-                             ("+ specialist " + "/".join(map(str, worst)),
-                              [generalist, Specialist(forest(), classes=worst)])):
-        ensemble = TeacherEnsemble(members).fit(X_train, y_train, random_state=0)
-        student = DistilledClassifier(ensemble, _tree("multiclass", 6), random_state=0)
-        student.fit(X_train, y_train)
-        for role, model in (("ensemble", ensemble), ("tree6", student)):
-            rows.append({"dataset": name, "study": "specialists", "student": role,
-                         "variant": variant, "quality": _quality("multiclass", model, X_test,
-                                                                 y_test)})
+    for variant, members in variants.items():
+        ensemble = TeacherEnsemble(members).fit(split.X_train, split.y_train, random_state=0)
+        reference = ensemble.predict(split.X_test)
+        student = DistilledClassifier(ensemble, _tree(split.task, 6), random_state=0)
+        student.fit(split.X_train, split.y_train)
+        rows += [split.row("specialists", "ensemble", variant, ensemble,
+                           test_loss=_test_loss(split, ensemble)),
+                 split.row("specialists", "tree6", variant, student, reference)]
     return rows
 
 
-def run_dataset(name):
-    X, y, task = load(name)
-    X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=0.25, random_state=0, stratify=None if task == "regression" else y)
-    distiller = DistilledRegressor if task == "regression" else DistilledClassifier
-    teacher = _lightgbm(task, n_estimators=1000, num_leaves=63, learning_rate=0.05,
-                        random_state=0).fit(X_train, y_train)
-    teacher_test = teacher.predict(X_test)
-    rows = [{"dataset": name, "study": "teacher", "student": "lgbm1000x63", "variant": "-",
-             "quality": _quality(task, teacher, X_test, y_test), "fidelity": 1.0}]
-    for assistant_name, assistant in assistants(task).items():
-        model = distiller(teacher, _tree(task, 3), assistant=assistant, random_state=0)
-        model.fit(X_train, y_train)
-        rows.append({"dataset": name, "study": "assistant", "student": "tree3",
-                     "variant": assistant_name, "quality": _quality(task, model, X_test, y_test),
-                     "fidelity": fidelity_score(teacher_test, model.predict(X_test))})
-    print(f"  {name}: assistants done", flush=True)
-    for student_name, student in born_again_students(task, name).items():
-        model = distiller("self", student, n_generations=3, random_state=0).fit(X_train, y_train)
-        generations = [model.teacher_, *model.stages_, model]
-        for number, generation in enumerate(generations):
-            rows.append({"dataset": name, "study": "born-again", "student": student_name,
-                         "variant": f"generation {number}",
-                         "quality": _quality(task, generation, X_test, y_test),
-                         "fidelity": fidelity_score(teacher_test, generation.predict(X_test))})
-    print(f"  {name}: born-again done", flush=True)
-    rows += weights_rows(name, task, X_train, X_test, y_train, y_test)
-    print(f"  {name}: weights done", flush=True)
-    if task == "multiclass":
-        rows += specialist_rows(name, X_train, X_test, y_train, y_test)
+def run_dataset(name, n_trees):
+    split = Split(name)
+    rows = assistant_rows(split, n_trees)
+    rows += weights_rows(split)
+    if split.task == "multiclass":
+        rows += specialist_rows(split)
     return rows
 
 
-def main(names):
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("datasets", nargs="*", default=DATASETS)
+    parser.add_argument("--trees", type=int, default=1000, help="trees of the LightGBM teacher")
+    parser.add_argument("--results", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
     rows = []
-    for name in names or DATASETS:
-        rows += run_dataset(name)
-        pd.DataFrame(rows).to_csv(RESULTS, index=False)
+    for name in args.datasets:
+        start = time.perf_counter()
+        rows += run_dataset(name, args.trees)
+        pd.DataFrame(rows).to_csv(args.results, index=False)
+        print(f"{name}: {time.perf_counter() - start:.0f} s", flush=True)
     frame = pd.DataFrame(rows)
-    print(frame.round(4).to_markdown(index=False))
+    print(frame.round(4).to_string(index=False))
     return frame
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main()

@@ -14,6 +14,7 @@ at once by expectation-maximisation from ``q = p_g``.
 
 import numpy as np
 from sklearn.base import BaseEstimator, clone
+from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ._fitting import fit_with_weight
@@ -40,6 +41,14 @@ class Specialist(BaseEstimator):
     dustbin : object, default="dustbin"
         The label of everything else in a fitted ``estimator``'s ``classes_``
         (an estimator fitted here learns codes and needs none).
+    dustbin_share : float or None, default=None
+        When fitted here, the share of the training rows drawn from the
+        dustbin: its rows are subsampled so that the estimator spends its
+        capacity on telling ``classes`` apart (Hinton et al. use 0.5). The
+        dustbin's probability is then scaled back up by the subsampling
+        factor, so the outputs stay calibrated. ``None`` fits on every row.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the subsampling of the dustbin rows.
 
     Attributes
     ----------
@@ -47,12 +56,31 @@ class Specialist(BaseEstimator):
         The fitted estimator.
     classes_ : ndarray
         ``classes``, in the order of the specialist's outputs.
+    dustbin_factor_ : float
+        How many dustbin rows each one kept stands for (1.0 without
+        subsampling); the dustbin's odds are multiplied by it.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from sklearn.ensemble import RandomForestClassifier
+    >>> from skdistill import Specialist, TeacherEnsemble
+    >>> X, y = load_digits(return_X_y=True)
+    >>> generalist = RandomForestClassifier(n_estimators=20, random_state=0).fit(X, y)
+    >>> specialist = Specialist(RandomForestClassifier(n_estimators=20, random_state=0),
+    ...                         classes=[3, 5, 8, 9], dustbin_share=0.5, random_state=0)
+    >>> ensemble = TeacherEnsemble([generalist, specialist]).fit(X, y)
+    >>> ensemble.predict_proba(X[:2]).shape
+    (2, 10)
     """
 
-    def __init__(self, estimator, classes, dustbin="dustbin"):
+    def __init__(self, estimator, classes, dustbin="dustbin", dustbin_share=None,
+                 random_state=None):
         self.estimator = estimator
         self.classes = classes
         self.dustbin = dustbin
+        self.dustbin_share = dustbin_share
+        self.random_state = random_state
 
     def fit(self, X, y, sample_weight=None):
         """Fit a clone of ``estimator`` on the classes and the dustbin.
@@ -77,12 +105,30 @@ class Specialist(BaseEstimator):
         codes = np.full(len(y), len(classes))
         for code, label in enumerate(classes):
             codes[y == label] = code
+        rows, self.dustbin_factor_ = self._enriched_rows(codes == len(classes))
+        if rows is not None:
+            X, codes = _safe_indexing(X, rows), codes[rows]
+            sample_weight = None if sample_weight is None else _safe_indexing(sample_weight, rows)
         self.estimator_ = fit_with_weight(clone(self.estimator), X, codes, sample_weight)
         # Output position of each of the estimator's classes (a class, or the dustbin,
         # absent from y gets none, and probability 0).
         self._positions = np.asarray(self.estimator_.classes_, dtype=np.intp)
         self.classes_ = classes
         return self
+
+    def _enriched_rows(self, in_dustbin):
+        """The rows to fit on (None: all), and how many dustbin rows each kept one stands for."""
+        if self.dustbin_share is None:
+            return None, 1.0
+        if not 0 < self.dustbin_share < 1:
+            raise ValueError("`dustbin_share` must be between 0 and 1 (exclusive), or None "
+                             f"to fit on every row; got {self.dustbin_share!r}.")
+        dustbin = np.flatnonzero(in_dustbin)
+        wanted = round(self.dustbin_share / (1 - self.dustbin_share) * (~in_dustbin).sum())
+        if not 0 < wanted < len(dustbin):
+            return None, 1.0  # too few dustbin rows to subsample
+        kept = check_random_state(self.random_state).choice(dustbin, wanted, replace=False)
+        return np.sort(np.concatenate([np.flatnonzero(~in_dustbin), kept])), len(dustbin) / wanted
 
     def __sklearn_is_fitted__(self):
         return hasattr(self, "estimator_") or hasattr(self.estimator, "classes_")
@@ -109,6 +155,9 @@ class Specialist(BaseEstimator):
         estimator_proba = self.ready().estimator_.predict_proba(X)
         proba = np.zeros((len(estimator_proba), len(self.classes_) + 1))
         proba[:, self._positions] = estimator_proba
+        # Undo the subsampling: the dustbin's odds grow by the factor (Hinton et al. 2015).
+        proba[:, -1] *= self.dustbin_factor_
+        proba /= proba.sum(axis=1, keepdims=True)
         return np.log(np.clip(proba, _TINY, None))
 
     def _adopt_fitted(self):
@@ -122,6 +171,7 @@ class Specialist(BaseEstimator):
                 f"trained on `classes` and the `dustbin` label {self.dustbin!r}."
             )
         self.estimator_ = self.estimator
+        self.dustbin_factor_ = 1.0
         position = {label: i for i, label in enumerate([*classes, self.dustbin])}
         self._positions = np.array([position.get(label, -1) for label in known])
         if np.any(self._positions < 0):

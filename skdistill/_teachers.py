@@ -13,9 +13,15 @@ import numpy as np
 from scipy.special import log_softmax, softmax
 from sklearn.base import BaseEstimator, clone, is_classifier, is_regressor
 from sklearn.exceptions import NotFittedError
-from sklearn.model_selection import train_test_split
+from sklearn.model_selection import check_cv
 from sklearn.utils import _safe_indexing, check_random_state
-from sklearn.utils.validation import _check_sample_weight, _num_samples, check_is_fitted
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    _check_y,
+    _num_samples,
+    check_consistent_length,
+    check_is_fitted,
+)
 
 from ._ensemble_weights import learn_weights
 from ._fitting import fit_with_weight
@@ -172,7 +178,7 @@ def as_teacher(teacher, kind):
         )
     if isinstance(teacher, TeacherEnsemble):
         members = [member.ready() if isinstance(member, Specialist) else as_teacher(member, kind)
-                   for member in teacher.teachers]
+                   for member in teacher._members()]
         return EnsembleTeacher(teacher, members, _ensemble_weights(teacher, len(members)))
     if isinstance(teacher, TorchTeacher):
         return teacher.adapter(kind)
@@ -457,69 +463,121 @@ class TeacherEnsemble(BaseEstimator):
     ensemble); regressors are averaged. Fitted members are used as given and
     shared by ``clone``; unfitted members are cloned and fitted by ``fit``.
     Passing a plain list as ``teacher`` to a distiller is shorthand for this.
+    :class:`~skdistill.Specialist` members, which know a subset of the
+    classes, are reconciled with the others as in Hinton et al. (2015).
 
     Parameters
     ----------
     teachers : list of estimators
-        Fitted or unfitted models, all classifiers or all regressors.
+        Fitted or unfitted models, all classifiers or all regressors. The
+        list and its models are never modified: ``fit`` stores what it
+        fitted in ``teachers_``.
     weights : array-like of shape (n_teachers,), "learn" or None, default=None
         Non-negative weights; ``None`` weighs every teacher equally.
-        ``"learn"``: ``fit`` holds out ``validation_fraction`` of its rows,
-        fits the unfitted members on the rest and learns the weights that
-        maximise the ensemble's log-likelihood on the held-out rows (least
-        squared error for regressors). Members fitted already keep what they
-        were fitted on: learn their weights on rows they did not see with
-        :meth:`fit_weights`.
-    validation_fraction : float, default=0.2
-        Share of the rows ``fit`` holds out to learn the weights
-        (``weights="learn"`` only).
+        ``"learn"``: ``fit`` learns the simplex weights that maximise the
+        ensemble's log-likelihood of held-out labels (least squared error for
+        regressors) from the members' out-of-fold outputs over ``cv``, then
+        fits the unfitted members on all the rows. Members fitted already are
+        not refit in the folds, so their outputs there are not held out:
+        learn their weights on rows they did not see with :meth:`fit_weights`.
+    cv : int, cross-validation generator or iterable, default=5
+        The folds whose held-out rows learn the weights (``weights="learn"``
+        only), as in :func:`sklearn.model_selection.check_cv`: an int is
+        the number of (stratified, for classifiers) folds. Each unfitted
+        member is fitted once per fold and once on all rows.
 
     Attributes
     ----------
+    teachers_ : list of estimators
+        The fitted members, in the order of ``teachers``: the fitted ones as
+        given, the others as fitted clones (set by ``fit``).
     classes_ : ndarray of shape (n_classes,)
         The union of the members' classes (classification only).
     weights_ : ndarray of shape (n_teachers,)
         The learned weights, summing to 1 (after ``fit`` with
         ``weights="learn"``, or :meth:`fit_weights`).
 
+    See Also
+    --------
+    Specialist : A teacher of a subset of the classes, for this ensemble.
+
     Examples
     --------
     >>> from sklearn.datasets import load_breast_cancer
     >>> from sklearn.ensemble import RandomForestClassifier
     >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn.model_selection import train_test_split
     >>> from skdistill import TeacherEnsemble
     >>> X, y = load_breast_cancer(return_X_y=True)
-    >>> forest = RandomForestClassifier(n_estimators=20, random_state=0).fit(X, y)
+    >>> X_fit, X_val, y_fit, y_val = train_test_split(X, y, random_state=0)
+    >>> forest = RandomForestClassifier(n_estimators=20, random_state=0).fit(X_fit, y_fit)
     >>> ensemble = TeacherEnsemble([forest, LogisticRegression(max_iter=5000)])
-    >>> ensemble.fit(X, y).predict_proba(X[:2]).shape
+    >>> ensemble.fit(X_fit, y_fit).predict_proba(X_val[:2]).shape
     (2, 2)
+    >>> round(float(ensemble.fit_weights(X_val, y_val).weights_.sum()), 6)
+    1.0
     """
 
-    def __init__(self, teachers, weights=None, validation_fraction=0.2):
+    def __init__(self, teachers, weights=None, cv=5):
         self.teachers = teachers
         self.weights = weights
-        self.validation_fraction = validation_fraction
+        self.cv = cv
 
     def fit(self, X, y, sample_weight=None, random_state=None):
-        """Fit clones of the unfitted members on ``(X, y)``; fitted ones are kept.
+        """Fit clones of the unfitted members; fitted ones are kept as given.
 
-        With ``weights="learn"`` the members are fitted on all but
-        ``validation_fraction`` of the rows and the weights learned on those.
-        ``random_state`` seeds the members' unset random states and the split.
+        With ``weights="learn"`` the weights are learned first, on the
+        members' out-of-fold outputs over ``cv``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training rows.
+        y : array-like of shape (n_samples,)
+            Labels or targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Row weights of the members' fit and of the weights' loss.
+        random_state : int, RandomState instance or None, default=None
+            Seeds the members' unset random states (the same seed for a
+            member in every fold).
+
+        Returns
+        -------
+        self : TeacherEnsemble
+            With ``teachers_`` (and ``weights_``) set.
         """
-        if not isinstance(self.teachers, (list, tuple)) or not self.teachers:
-            raise ValueError("`teachers` must be a non-empty list of estimators.")
+        members = self._checked_teachers()
         rng = check_random_state(random_state)
-        held_out = None
+        seeds = rng.randint(np.iinfo(np.int32).max, size=len(members))
+        self.teachers_ = [fitted_teacher(member, X, y, sample_weight, seed)
+                          for member, seed in zip(members, seeds)]
         if self._learns_weights():
-            X, y, sample_weight, held_out = self._split(X, y, sample_weight, rng)
-        self.teachers = [
-            fitted_teacher(t, X, y, sample_weight, rng.randint(np.iinfo(np.int32).max))
-            for t in self.teachers
-        ]
-        if held_out is not None:
-            self.fit_weights(*held_out)
+            self._learn_cross_fitted_weights(X, y, sample_weight, seeds)
         return self
+
+    def _checked_teachers(self):
+        if not isinstance(self.teachers, (list, tuple)) or not self.teachers:
+            raise ValueError(
+                f"`teachers` must be a non-empty list of estimators; got {self.teachers!r}.")
+        if self._learns_weights():
+            _refuse_specialists("weights='learn'", self.teachers)
+        return list(self.teachers)
+
+    def _learn_cross_fitted_weights(self, X, y, sample_weight, seeds):
+        """``weights_`` from each member's outputs on the rows of folds it was not fitted on."""
+        kind = teacher_kind(self.teachers_) or "regressor"
+        adapter = as_teacher(TeacherEnsemble(self.teachers_), kind)
+        y_codes = self._codes(y, adapter, kind)
+        outputs, held_out = [], []
+        for train, test in check_cv(self.cv, y, classifier=kind == "classifier").split(X, y):
+            fold_members = [fitted_teacher(member, *_rows(train, X, y, sample_weight), seed)
+                            for member, seed in zip(self.teachers, seeds)]
+            outputs.append(_member_outputs_like(adapter, fold_members, _safe_indexing(X, test)))
+            held_out.append(test)
+        held_out = np.concatenate(held_out)
+        weight = None if sample_weight is None else np.asarray(sample_weight)[held_out]
+        self.weights_ = learn_weights(np.concatenate(outputs, axis=1), y_codes[held_out],
+                                      weight, kind)
 
     def fit_weights(self, X, y, sample_weight=None):
         """Learn the weights of the fitted members on held-out rows.
@@ -527,7 +585,8 @@ class TeacherEnsemble(BaseEstimator):
         Classifiers: the simplex weights that maximise the log-likelihood of
         ``y`` under the log-space pool; regressors: those that minimise the
         squared error of the weighted average. Use rows the members were not
-        fitted on, or the weights favour whichever memorised them best.
+        fitted on, or the weights favour whichever memorised them best. The
+        members are only evaluated, never refit.
 
         Parameters
         ----------
@@ -543,59 +602,52 @@ class TeacherEnsemble(BaseEstimator):
         self : TeacherEnsemble
             With ``weights_`` set.
         """
-        if not is_fitted(list(self.teachers)):
-            raise ValueError("fit_weights needs fitted teachers: fit the ensemble first.")
-        if any(isinstance(member, Specialist) for member in self.teachers):
-            raise ValueError("Weights are learned for generalists only: drop the Specialists "
-                             "from the ensemble whose weights you learn.")
-        kind = teacher_kind(self.teachers) or "regressor"
-        adapter = as_teacher(TeacherEnsemble(list(self.teachers)), kind)
-        y = np.asarray(y)
+        if not hasattr(self, "teachers_") and not is_fitted(list(self.teachers)):
+            raise ValueError("fit_weights needs fitted `teachers`: call fit(X, y) first, or "
+                             "pass fitted models.")
+        _refuse_specialists("fit_weights", self._members())
+        kind = teacher_kind(self._members()) or "regressor"
+        adapter = as_teacher(TeacherEnsemble(self._members()), kind)
+        check_consistent_length(X, y)
+        y_codes = self._codes(y, adapter, kind)
         if sample_weight is not None:
-            sample_weight = _check_sample_weight(sample_weight, y)
-        if kind == "classifier":
-            unknown = np.setdiff1d(y, adapter.classes_)
-            if len(unknown):
-                raise ValueError(f"`y` holds labels no teacher knows: {unknown[:5].tolist()}.")
-            y = np.searchsorted(adapter.classes_, y)
-        self.weights_ = learn_weights(adapter.member_outputs(X), y, sample_weight, kind)
+            sample_weight = _check_sample_weight(sample_weight, y_codes, ensure_non_negative=True)
+        self.weights_ = learn_weights(adapter.member_outputs(X), y_codes, sample_weight, kind)
         return self
+
+    @staticmethod
+    def _codes(y, adapter, kind):
+        """``y`` as column indices of the members' classes (classification)."""
+        y = _check_y(y, y_numeric=kind == "regressor")
+        if kind == "regressor":
+            return y
+        unknown = np.setdiff1d(y, adapter.classes_)
+        if len(unknown):
+            raise ValueError(f"`y` holds labels no teacher knows: {unknown[:5].tolist()}. "
+                             "Pass the labels the teachers were fitted on.")
+        return np.searchsorted(adapter.classes_, y)
+
+    def _members(self):
+        """The fitted members: ``teachers_`` after fit, else the (fitted) ``teachers``."""
+        return self.teachers_ if hasattr(self, "teachers_") else list(self.teachers)
 
     def _learns_weights(self):
         return isinstance(self.weights, str) and self.weights == "learn"
 
-    def _split(self, X, y, sample_weight, rng):
-        """(rows to fit on, y, weights, (held-out X, y, weights))."""
-        if not 0 < self.validation_fraction < 1:
-            raise ValueError(
-                "`validation_fraction` must be between 0 and 1 (exclusive) to learn the "
-                f"weights on held-out rows; got {self.validation_fraction!r}."
-            )
-        rows = np.arange(_num_samples(X))
-        stratify = y if teacher_kind(self.teachers) == "classifier" else None
-        try:
-            fit_rows, held_rows = train_test_split(
-                rows, test_size=self.validation_fraction, stratify=stratify,
-                random_state=rng.randint(np.iinfo(np.int32).max))
-        except ValueError:  # a class too rare to stratify: a plain split
-            fit_rows, held_rows = train_test_split(
-                rows, test_size=self.validation_fraction,
-                random_state=rng.randint(np.iinfo(np.int32).max))
-        part = lambda rows: (  # noqa: E731
-            _safe_indexing(X, rows), _safe_indexing(y, rows),
-            None if sample_weight is None else _safe_indexing(sample_weight, rows))
-        return (*part(fit_rows), part(held_rows))
-
     def __sklearn_clone__(self):
         clone_ = type(self)(share_if_fitted(list(self.teachers)), weights=self.weights,
-                            validation_fraction=self.validation_fraction)
-        if hasattr(self, "weights_") and is_fitted(list(clone_.teachers)):
-            clone_.weights_ = self.weights_  # shared members keep their learned weights
+                            cv=clone(self.cv, safe=False))
+        if hasattr(self, "weights_") and is_fitted(clone_.teachers):
+            # The members were fitted before they were given, so they are shared and the
+            # weights learned on them still hold.
+            clone_.weights_ = self.weights_
         return clone_
 
     def __sklearn_is_fitted__(self):
-        members_fitted = isinstance(self.teachers, (list, tuple)) and is_fitted(self.teachers)
-        return members_fitted and (not self._learns_weights() or hasattr(self, "weights_"))
+        if hasattr(self, "teachers_"):
+            return True
+        prefit = isinstance(self.teachers, (list, tuple)) and is_fitted(list(self.teachers))
+        return prefit and (not self._learns_weights() or hasattr(self, "weights_"))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -609,7 +661,7 @@ class TeacherEnsemble(BaseEstimator):
 
     def _adapter(self):
         check_is_fitted(self)
-        return as_teacher(self, teacher_kind(self.teachers) or "regressor")
+        return as_teacher(self, teacher_kind(self._members()) or "regressor")
 
     def predict_proba(self, X):
         """Class probabilities of the log-space average (classification)."""
@@ -618,9 +670,37 @@ class TeacherEnsemble(BaseEstimator):
     def predict(self, X):
         """Averaged prediction (regression) or most probable class."""
         adapter = self._adapter()
-        if isinstance(adapter.members[0], ClassifierTeacher):
+        if hasattr(adapter, "classes_"):
             return adapter.classes_[np.argmax(adapter.logits(X), axis=1)]
         return adapter.predictions(X)
+
+
+def _refuse_specialists(where, members=None):
+    """Weights are learned for generalists only: a specialist has no pooled output."""
+    if members is not None and any(isinstance(member, Specialist) for member in members):
+        raise ValueError(
+            f"{where} learns the weights of generalists only, but the `teachers` hold a "
+            "Specialist: learn the generalists' weights in an ensemble of their own, or "
+            "pass numeric `weights`.")
+
+
+def _rows(rows, X, y, sample_weight):
+    """``(X, y, sample_weight)`` restricted to ``rows``."""
+    weight = None if sample_weight is None else _safe_indexing(sample_weight, rows)
+    return _safe_indexing(X, rows), _safe_indexing(y, rows), weight
+
+
+def _member_outputs_like(adapter, members, X):
+    """``members``' stacked outputs on X, in the columns of ``adapter`` (all the classes)."""
+    fold = as_teacher(TeacherEnsemble(members), "classifier" if hasattr(adapter, "classes_")
+                      else "regressor")
+    outputs = fold.member_outputs(X)
+    if not hasattr(adapter, "classes_"):
+        return outputs
+    # A class absent from a fold's training rows gets the floor probability.
+    aligned = np.full(outputs.shape[:2] + (len(adapter.classes_),), np.log(_PROBA_FLOOR))
+    aligned[:, :, np.searchsorted(adapter.classes_, fold.classes_)] = outputs
+    return aligned
 
 
 class TorchTeacher(BaseEstimator):
@@ -700,7 +780,7 @@ def check_teacher_features(teacher, n_features, feature_names):
     if isinstance(teacher, ScatteredTeacher):
         teacher = teacher.teacher
     if isinstance(teacher, (list, tuple, TeacherEnsemble)):
-        members = teacher.teachers if isinstance(teacher, TeacherEnsemble) else teacher
+        members = teacher._members() if isinstance(teacher, TeacherEnsemble) else teacher
         for member in members:
             check_teacher_features(member, n_features, feature_names)
         return

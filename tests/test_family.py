@@ -45,6 +45,27 @@ def test_an_assistant_teaches_the_student(digits):
                                                    random_state=0).fit(X, y).predict_proba(X))
 
 
+def test_without_assistant_the_student_learns_from_the_teacher(digits):
+    X, y, forest = digits
+    direct = DistilledClassifier(forest, tree(3), assistant=None, random_state=0).fit(X, y)
+    assert direct.stages_ == []
+    np.testing.assert_allclose(direct.predict_proba(X),
+                               by_hand(forest, [tree(3)], X, y, random_state=0).predict_proba(X))
+    chained = DistilledClassifier(forest, tree(3), assistant=tree(6), random_state=0).fit(X, y)
+    assert not np.allclose(chained.predict_proba(X), direct.predict_proba(X))
+
+
+def test_the_assistant_is_a_searchable_parameter_never_fitted_in_place(digits):
+    X, y, forest = digits
+    assistant = tree(8)
+    model = DistilledClassifier(forest, tree(3), assistant=assistant, random_state=0)
+    assert model.get_params()["assistant__max_depth"] == 8
+    model.set_params(assistant__max_depth=5).fit(X, y)
+    assert not hasattr(assistant, "tree_") and model.stages_[0].student_.get_depth() == 5
+    copy = clone(model)
+    assert copy.assistant is not assistant and not hasattr(copy.assistant, "tree_")
+
+
 def test_generations_each_teach_the_next(digits):
     X, y, forest = digits
     model = DistilledClassifier(forest, tree(6), n_generations=3, random_state=0).fit(X, y)
