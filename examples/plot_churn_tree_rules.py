@@ -76,8 +76,9 @@ for name, model in [("tree on labels", on_labels), ("distilled tree", distilled)
 # %%
 # The distilled tree learned where the forest is unsure, not only where it is right: it
 # splits where the forest's probabilities change most, and its leaves carry graded
-# probabilities. Only a held-out set says whether that buys AUC; the tree printed below is
-# exactly what will run.
+# probabilities. Here that buys AUC, the ranking of customers by risk, but not agreement with
+# the forest's yes-or-no: both trees agree with it on about 19 customers in 20, the tree on
+# labels slightly more often. The tree printed below is exactly what will run.
 #
 # The rules
 # ---------
@@ -94,3 +95,35 @@ print(f"flagged customers: {flagged.sum()} of {len(flagged)}; "
       f"churn rate among them {y_test[flagged].mean():.1%} "
       f"(overall {y_test.mean():.1%}); the forest agrees on "
       f"{np.mean(teacher_labels[flagged] == 1):.1%} of them")
+
+# %%
+# A rule the business insists on: monotonic constraints
+# -----------------------------------------------------
+# Reviewers may require that the risk never falls as a customer calls customer service more
+# often. scikit-learn's trees take ``monotonic_cst`` (1: the churn probability may only rise
+# with the feature), and the distilled tree keeps it, since the student is fitted as given.
+# The constraint is indexed by the columns the tree sees, after the encoder.
+seen = codes().fit(X_train).get_feature_names_out()
+
+
+def constrained_tree(rising):
+    return make_pipeline(codes(), DecisionTreeClassifier(
+        max_depth=3, random_state=0, monotonic_cst=[int(name in rising) for name in seen]))
+
+
+for rising in [["number_customer_service_calls"],
+               ["number_customer_service_calls", "total_day_minutes", "total_day_charge"]]:
+    on_labels = constrained_tree(rising).fit(X_train, y_train)
+    constrained = DistilledClassifier(teacher, constrained_tree(rising), random_state=0,
+                                      **search.best_params_).fit(X_train, y_train)
+    print("rising with", " and ".join(rising))
+    for name, model in [("tree on labels", on_labels), ("distilled tree", constrained)]:
+        auc = roc_auc_score(y_test, model.predict_proba(X_test)[:, 1])
+        fidelity = fidelity_score(teacher_labels, model.predict(X_test))
+        print(f"  {name:>15}: AUC {auc:.3f}, agrees with the teacher on {fidelity:.1%}")
+
+# %%
+# A constraint the data agrees with costs little. One it contradicts costs much: customers who
+# call support often and use the phone little are among the likeliest to leave (the
+# unconstrained tree above found them), so forcing the risk to rise with day minutes as well
+# hides them, whichever way the tree is trained.

