@@ -243,10 +243,11 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         Only the first lesson's teacher outputs are cached: the later teachers
         are the stages just fitted, new in every fit.
         """
+        chain = self._chain()
         teacher, self.stages_ = self.teacher_, []
-        for position, student in enumerate(self._chain()):
+        for position, student in enumerate(chain):
             if position:
-                teacher = self._stage(self._chain()[position - 1])
+                teacher = self._stage(chain[position - 1])
                 self.stages_.append(teacher)
             lesson = self._lesson_from(teacher, X, y, sample_weight, transfer, cache=not position)
             self._fit_student(lesson, strategies, student)
