@@ -177,8 +177,15 @@ def main(argv=None):
                         help="render --docs from these panel CSVs (rows of later files "
                              "replace the same dataset/teacher/student/mode in earlier ones) "
                              "instead of running")
+    parser.add_argument("--torch-threads", type=int,
+                        help="threads for torch (MLP students); default: torch's own. One "
+                             "thread is faster on a machine busy with other work")
     parser.set_defaults(scale="quick")
     args = parser.parse_args(argv)
+    if args.torch_threads:
+        import torch
+
+        torch.set_num_threads(args.torch_threads)
     if args.render:
         return render_only(args, "python -m benchmarks " + " ".join(
             argv if argv is not None else sys.argv[1:]))

@@ -17,8 +17,8 @@ the teacher's inference on the augmented rows, in one process:
 ``benchmarks/results/augment_speed.csv``.
 
 Run from the repository root: ``python -m benchmarks.bench_augment [datasets...]
-[--students tree4,tree6,lgbm50x15,mlp]``; a run replaces the rows of the
-datasets and students it ran.
+[--students tree4,tree6,lgbm50x15,mlp] [--torch-threads 1]``; a run replaces
+the rows of the datasets and students it ran.
 """
 
 import argparse
@@ -208,5 +208,11 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_augment")
     parser.add_argument("datasets", nargs="*", help="dataset names, or 'speed'")
     parser.add_argument("--students", default=",".join(STUDENTS))
+    parser.add_argument("--torch-threads", type=int,
+                        help="threads for torch (MLP students); default: torch's own")
     args = parser.parse_args()
+    if args.torch_threads:
+        import torch
+
+        torch.set_num_threads(args.torch_threads)
     main(args.datasets, tuple(args.students.split(",")))

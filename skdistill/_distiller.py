@@ -29,7 +29,7 @@ from sklearn.utils.validation import (
 
 from ._fitting import final_step
 from ._persistence import without_teacher
-from ._seeding import seed_unset_random_states
+from ._seeding import derived_seed, seed_unset_random_states
 from ._students import CLASSIFICATION_STRATEGIES, REGRESSION_STRATEGIES, Lesson, choose_strategy
 from ._teacher_cache import teacher_output_cache
 from ._teachers import (
@@ -250,7 +250,9 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
                 teacher = self._stage(chain[position - 1])
                 self.stages_.append(teacher)
             lesson = self._lesson_from(teacher, X, y, sample_weight, transfer, cache=not position)
-            self._fit_student(lesson, strategies, student)
+            # Born-again: the teacher took the first seed, the generations follow.
+            seed_index = position + 1 if self._teaches_itself() else position
+            self._fit_student(lesson, strategies, student, self._chain_seed(seed_index))
 
     def _stage(self, student):
         """This distiller as fitted so far, ``student`` its student: the next teacher."""
@@ -262,18 +264,24 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         stage.__dict__.update(fitted)
         return stage
 
-    def _fit_student(self, lesson, strategies, student):
+    def _chain_seed(self, position):
+        """``random_state`` for the first model fitted, a seed drawn from it for the others.
+
+        Born-again generations share an architecture: with one seed, every
+        generation would start from its teacher's initial weights and batch order.
+        """
+        if position == 0 or self.random_state is None:
+            return self.random_state
+        seeds = check_random_state(self.random_state).randint(np.iinfo(np.int32).max,
+                                                            size=position + 1)
+        return int(seeds[position])
+
+    def _fit_student(self, lesson, strategies, student, random_state):
         strategy = choose_strategy(student, strategies, self.strategy)
-        student = seed_unset_random_states(clone(student), self.random_state)
-        lesson.random_state = self._student_seed()
+        student = seed_unset_random_states(clone(student), random_state)
+        lesson.random_state = derived_seed(random_state)
         self.student_ = strategy.fit(student, lesson)
         self.strategy_ = strategy.name
-
-    def _student_seed(self):
-        """A seed for student randomness outside ``random_state`` params (torch nets)."""
-        if self.random_state is None:
-            return None
-        return check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
 
 
 class DistilledClassifier(ClassifierMixin, _BaseDistiller):
@@ -517,7 +525,7 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
                 self._transfer_output(adapter, transfer, "logits", cache), adapter.classes_
             )
         return self._lesson(X, y, logits, sample_weight, transfer, transfer_logits,
-                            temperature=self.temperature)
+                            temperature=self.temperature, teacher=teacher)
 
     def _in_class_order(self, logits, teacher_classes):
         """The teacher's logits with columns in the order of ``classes_``."""
@@ -801,7 +809,8 @@ class DistilledRegressor(RegressorMixin, _BaseDistiller):
         transfer_predictions = None
         if transfer is not None:
             transfer_predictions = self._transfer_output(adapter, transfer, "predictions", cache)
-        return self._lesson(X, y, predictions, sample_weight, transfer, transfer_predictions)
+        return self._lesson(X, y, predictions, sample_weight, transfer, transfer_predictions,
+                            teacher=teacher)
 
     def predict(self, X):
         """The student's predictions.

@@ -52,6 +52,11 @@ class _MLPStudent(BaseEstimator):
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "hint_weight": [Interval(Real, 0, None, closed="left")],
+        "rkd_distance_weight": [Interval(Real, 0, None, closed="left")],
+        "rkd_angle_weight": [Interval(Real, 0, None, closed="left")],
+        "teacher_layer": [None, str],
+        "student_layer": [None, str],
         "device": [str, object],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -74,6 +79,11 @@ class _MLPStudent(BaseEstimator):
         early_stopping=True,
         validation_fraction=0.1,
         n_iter_no_change=10,
+        hint_weight=0.0,
+        rkd_distance_weight=0.0,
+        rkd_angle_weight=0.0,
+        teacher_layer=None,
+        student_layer=None,
         device="cpu",
         random_state=None,
         verbose=0,
@@ -92,6 +102,11 @@ class _MLPStudent(BaseEstimator):
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
+        self.hint_weight = hint_weight
+        self.rkd_distance_weight = rkd_distance_weight
+        self.rkd_angle_weight = rkd_angle_weight
+        self.teacher_layer = teacher_layer
+        self.student_layer = student_layer
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
@@ -117,7 +132,41 @@ class _MLPStudent(BaseEstimator):
             return copy.deepcopy(self.module), {}
         return self.module(self.n_features_in_, n_outputs), {}
 
-    def _train(self, X, targets, n_outputs, task, against, temperature=1.0, target_scale=1.0):
+    def _learns_features(self):
+        return bool(self.hint_weight or self.rkd_distance_weight or self.rkd_angle_weight)
+
+    def _refuse_feature_losses_without_teacher(self):
+        if self._learns_features():
+            raise ValueError(
+                f"{type(self).__name__} has hint_weight={self.hint_weight}, "
+                f"rkd_distance_weight={self.rkd_distance_weight} and rkd_angle_weight="
+                f"{self.rkd_angle_weight}, but `fit` trains on labels with no teacher whose "
+                "layers it could learn from. Set them to 0, or use it as the `student` of a "
+                "distiller with a torch teacher."
+            )
+
+    def _teacher_features(self, lesson):
+        """The teacher layer's activations on the lesson's rows, or None without feature losses."""
+        if not self._learns_features():
+            return None
+        from ._feature_distillation import centred_and_scaled, teacher_activations
+
+        # The teacher reads the rows as the distiller got them, before the
+        # student's own preprocessing.
+        return centred_and_scaled(teacher_activations(lesson.teacher, lesson.X,
+                                                      self.teacher_layer))
+
+    def _feature_teaching(self, X, features):
+        if features is None:
+            return None
+        return torch_nets().FeatureTeaching(
+            teacher_width=features.shape[1], example=X[:2], student_layer=self.student_layer,
+            hint_weight=self.hint_weight, rkd_distance_weight=self.rkd_distance_weight,
+            rkd_angle_weight=self.rkd_angle_weight,
+        )
+
+    def _train(self, X, targets, n_outputs, task, against, temperature=1.0, target_scale=1.0,
+               feature_teaching=None):
         """Build the net and fit it on the packed ``targets``; sets ``net_``."""
         nets = torch_nets()
         seeds = [None] * 3
@@ -146,8 +195,12 @@ class _MLPStudent(BaseEstimator):
                 split_seed=seeds[2],
                 device=self.device,
                 verbose=self.verbose,
+                feature_teaching=feature_teaching,
             )
-            self.net_ = net.fit(X, targets)
+            try:
+                self.net_ = net.fit(X, targets)
+            finally:
+                net.remove_layer_tap()
         self.n_epochs_ = len(self.net_.history)
         return self
 
@@ -201,6 +254,28 @@ _SHARED_PARAMETERS = """
         Share of the rows held out for early stopping.
     n_iter_no_change : int, default=10
         Patience of early stopping, in epochs.
+    hint_weight : float, default=0.0
+        Weight of the FitNets hint (Romero et al. 2015): the mean squared error
+        between ``student_layer``, mapped by a learned linear adapter, and
+        ``teacher_layer``. Needs a torch teacher (a module, ``TorchTeacher``,
+        skorch net or MLP student); its activations are centred and divided by
+        their overall standard deviation, so the weight does not depend on
+        their units. Each row's term carries its sample weight.
+    rkd_distance_weight : float, default=0.0
+        Weight of the relational distance loss (Park et al. 2019): the Huber
+        loss between the batch's pairwise distances in the two layers, each
+        divided by its mean. The paper used 25 with ``rkd_angle_weight=50``.
+    rkd_angle_weight : float, default=0.0
+        Weight of the relational angle loss: the Huber loss between the
+        cosines of the angles of every triplet of batch rows in the two
+        layers. Costs ``batch_size**3`` products per step.
+    teacher_layer : str or None, default=None
+        The teacher's layer these losses read: a name from the teacher
+        module's ``named_modules()`` (its output), or ``None`` for the input of
+        its last ``Linear`` layer (the penultimate representation).
+    student_layer : str or None, default=None
+        The student's layer, named the same way; ``None`` is the input of its
+        last ``Linear`` layer (the last hidden layer of the MLP).
     device : str, default="cpu"
         Torch device to train and predict on.
     random_state : int, RandomState instance or None, default=None
@@ -278,6 +353,7 @@ class MLPStudentClassifier(ClassifierMixin, _MLPStudent):
         self : MLPStudentClassifier
             The fitted student.
         """
+        self._refuse_feature_losses_without_teacher()
         X, y = validate_data(self, X, y, dtype=np.float32)
         check_classification_targets(y)
         sample_weight = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
@@ -290,11 +366,14 @@ class MLPStudentClassifier(ClassifierMixin, _MLPStudent):
         X = self._validate_X(X, reset=True)
         self.classes_ = np.arange(lesson.n_classes)
         labels = np.where(alpha < 1.0, lesson.y, 0)
+        features = self._teacher_features(lesson)
         targets = torch_nets().pack_distillation_targets(
-            labels, lesson.sample_weight, alpha, lesson.teacher_output, lesson.temperature
+            labels, lesson.sample_weight, alpha, lesson.teacher_output, lesson.temperature,
+            features,
         )
         return self._train(X, targets, lesson.n_classes, "classification", "teacher",
-                           temperature=lesson.temperature)
+                           temperature=lesson.temperature,
+                           feature_teaching=self._feature_teaching(X, features))
 
     def decision_function(self, X):
         """The logits; for two classes the margin of the second over the first.
@@ -398,6 +477,7 @@ class MLPStudentRegressor(RegressorMixin, _MLPStudent):
         self : MLPStudentRegressor
             The fitted student.
         """
+        self._refuse_feature_losses_without_teacher()
         X, y = validate_data(self, X, y, dtype=np.float32, y_numeric=True)
         sample_weight = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
         self._set_target_scale(y)
@@ -410,10 +490,12 @@ class MLPStudentRegressor(RegressorMixin, _MLPStudent):
         teacher = np.asarray(lesson.teacher_output, dtype=np.float64)
         y = np.where(alpha < 1.0, lesson.y, teacher)
         self._set_target_scale(alpha * teacher + (1.0 - alpha) * y)
+        features = self._teacher_features(lesson)
         targets = torch_nets().pack_targets(
-            self._scaled(y), lesson.sample_weight, alpha, self._scaled(teacher)
+            self._scaled(y), lesson.sample_weight, alpha, self._scaled(teacher), features
         )
-        return self._train(X, targets, 1, "regression", "teacher", target_scale=self.y_scale_)
+        return self._train(X, targets, 1, "regression", "teacher", target_scale=self.y_scale_,
+                           feature_teaching=self._feature_teaching(X, features))
 
     def _set_target_scale(self, target):
         self.y_mean_ = float(np.mean(target))

@@ -1,11 +1,13 @@
 """The torch side of neural students: MLP module, KD loss, fast batches, training net.
 
 Imported lazily (torch and skorch are optional). A net learns from one
-float32 target array per row, ``[label, weight, alpha, reference...]``:
-``label`` is the class code (or the regression target), ``weight`` the row's
-weight, ``alpha`` the row's share of the teacher term, and ``reference`` the
-teacher's log-probabilities at temperature T (or its prediction), absent when
-there is no teacher. The teacher's side is computed once, not every batch.
+float32 target array per row, ``[label, weight, alpha, reference...,
+features...]``: ``label`` is the class code (or the regression target),
+``weight`` the row's weight, ``alpha`` the row's share of the teacher term,
+``reference`` the teacher's log-probabilities at temperature T (or its
+prediction), absent when there is no teacher, and ``features`` the teacher's
+hidden activations when the loss has feature terms. The teacher's side is
+computed once, not every batch.
 """
 
 from contextlib import contextmanager
@@ -16,6 +18,9 @@ import torch.nn.functional as F
 from scipy.special import log_softmax
 from skorch import NeuralNet
 from skorch.callbacks import Callback, EarlyStopping, LRScheduler
+from skorch.utils import to_tensor
+
+from ._feature_distillation import FeatureTeaching  # noqa: F401 (re-exported for students)
 
 LABEL, WEIGHT, ALPHA, REFERENCE = 0, 1, 2, 3
 
@@ -46,8 +51,8 @@ class MLP(torch.nn.Module):
         return self.layers(X)
 
 
-def pack_targets(labels, sample_weight=None, alpha=0.0, reference=None):
-    """The ``[label, weight, alpha, reference...]`` float32 array a net learns from.
+def pack_targets(labels, sample_weight=None, alpha=0.0, reference=None, features=None):
+    """The ``[label, weight, alpha, reference..., features...]`` float32 array a net learns from.
 
     Weights are rescaled to mean 1, so that they change which rows matter and
     not the effective learning rate.
@@ -59,13 +64,30 @@ def pack_targets(labels, sample_weight=None, alpha=0.0, reference=None):
     columns = [np.asarray(labels, float), weight, np.broadcast_to(alpha, (n_rows,))]
     if reference is not None:
         columns.append(np.asarray(reference, float).reshape(n_rows, -1))
+    if features is not None:
+        columns.append(features)
     return np.column_stack(columns).astype(np.float32)
 
 
-def pack_distillation_targets(labels, sample_weight, alpha, teacher_logits, temperature):
+def pack_distillation_targets(labels, sample_weight, alpha, teacher_logits, temperature,
+                              features=None):
     """:func:`pack_targets` with the teacher's tempered log-probabilities as reference."""
     reference = log_softmax(np.asarray(teacher_logits, float) / temperature, axis=1)
-    return pack_targets(labels, sample_weight, alpha, reference)
+    return pack_targets(labels, sample_weight, alpha, reference, features)
+
+
+def reference_columns(targets, n_outputs):
+    """The teacher's reference in packed ``targets``, for a module of ``n_outputs``."""
+    return targets[:, REFERENCE:REFERENCE + n_outputs]
+
+
+def feature_columns(targets, n_outputs):
+    """The teacher's hidden activations in packed ``targets``."""
+    return targets[:, REFERENCE + n_outputs:]
+
+
+def _n_outputs(output):
+    return output.shape[1] if output.ndim > 1 else 1
 
 
 def student_logits(output, output_kind):
@@ -81,7 +103,8 @@ class DistillationLoss(torch.nn.Module):
     Classification: ``alpha * T^2 * KL(softmax(z_t / T) || softmax(z_s / T))
     + (1 - alpha) * CE(y, softmax(z_s))``. Regression:
     ``alpha * (f - teacher)^2 + (1 - alpha) * (f - y)^2``, which has the
-    gradients of the squared error to the blended target.
+    gradients of the squared error to the blended target. Given the student
+    layer's activations, ``feature_losses`` (hints, relations) are added.
 
     Parameters
     ----------
@@ -97,13 +120,18 @@ class DistillationLoss(torch.nn.Module):
         self.task = task
         self.temperature = temperature
         self.output_kind = output_kind
+        self.feature_losses = None
 
-    def forward(self, output, targets):
+    def forward(self, output, targets, student_features=None):
         if self.task == "regression":
             per_row = self._regression(output.reshape(-1), targets)
         else:
             per_row = self._classification(student_logits(output, self.output_kind), targets)
-        return (targets[:, WEIGHT] * per_row).mean()
+        loss = (targets[:, WEIGHT] * per_row).mean()
+        if student_features is None or self.feature_losses is None:
+            return loss
+        teacher_features = feature_columns(targets, _n_outputs(output))
+        return loss + self.feature_losses(student_features, teacher_features, targets[:, WEIGHT])
 
     def _classification(self, logits, targets):
         alpha = targets[:, ALPHA]
@@ -113,7 +141,8 @@ class DistillationLoss(torch.nn.Module):
             return cross_entropy
         temperature = self.temperature
         student = F.log_softmax(logits / temperature, dim=1)
-        kl = F.kl_div(student, targets[:, REFERENCE:], reduction="none", log_target=True)
+        teacher = reference_columns(targets, logits.shape[1])
+        kl = F.kl_div(student, teacher, reduction="none", log_target=True)
         return alpha * temperature**2 * kl.sum(dim=1) + (1.0 - alpha) * cross_entropy
 
     @staticmethod
@@ -275,7 +304,8 @@ class ValidationScores(Callback):
         student = F.log_softmax(student_logits(output, self.output_kind), dim=1)
         if self.against == "teacher":
             # The reference holds log-probabilities at T; T times them are logits.
-            teacher = F.log_softmax(self.temperature * targets[:, REFERENCE:], dim=1)
+            reference = reference_columns(targets, student.shape[1])
+            teacher = F.log_softmax(self.temperature * reference, dim=1)
             kl = F.kl_div(student, teacher, reduction="none", log_target=True).sum(dim=1)
             agree = student.argmax(dim=1) == teacher.argmax(dim=1)
             return {"valid_fidelity": agree.to(kl.dtype), self.monitor: kl}
@@ -286,7 +316,37 @@ class ValidationScores(Callback):
 
 
 class DistillationNet(NeuralNet):
-    """A skorch net that learns from packed targets through tensor slices."""
+    """A skorch net that learns from packed targets through tensor slices.
+
+    With ``feature_teaching`` set, a hook keeps the student layer's
+    activations during training and the criterion adds the feature terms;
+    :meth:`remove_layer_tap` unhooks the module once trained.
+    """
+
+    feature_teaching = None
+    layer_tap_ = None
+
+    def initialize_criterion(self):
+        super().initialize_criterion()
+        if self.feature_teaching is not None:
+            # On the criterion, the hint's adapter is trained with the module
+            # (skorch optimises the criterion's parameters too) and kept out of it.
+            losses = self.feature_teaching.losses(self.module_).to(self.device)
+            self.criterion_.feature_losses = losses
+            self.layer_tap_ = self.feature_teaching.tap(self.module_)
+        return self
+
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        y_true = to_tensor(y_true, device=self.device)
+        if training and self.layer_tap_ is not None:
+            return self.criterion_(y_pred, y_true, self.layer_tap_.value)
+        return self.criterion_(y_pred, y_true)
+
+    def remove_layer_tap(self):
+        """Unhook the student layer: the trained module pickles and runs untouched."""
+        if self.layer_tap_ is not None:
+            self.layer_tap_.remove()
+            self.layer_tap_ = None
 
     def _set_training(self, training=True):
         # skorch sets the mode before every batch; walking the module tree
@@ -316,17 +376,18 @@ def make_distillation_net(module, *, task, optimizer, lr, max_epochs, batch_size
                           validation_fraction=0.1, early_stopping=True, patience=10,
                           against="teacher", target_scale=1.0, lr_schedule="constant",
                           shuffle_seed=None, split_seed=None, device="cpu", verbose=0,
-                          module_params=None):
+                          module_params=None, feature_teaching=None):
     """A :class:`DistillationNet` configured for one fit.
 
-    ``module`` is a module class (built with ``module_params``) or instance.
+    ``module`` is a module class (built with ``module_params``) or instance;
+    ``feature_teaching`` (a :class:`FeatureTeaching`) adds feature terms.
     """
     check_device(device)
     if isinstance(optimizer, str):
         optimizer = OPTIMIZERS[optimizer]
     routed = {f"optimizer__{k}": v for k, v in (optimizer_params or {}).items()}
     routed.update({f"module__{k}": v for k, v in (module_params or {}).items()})
-    return DistillationNet(
+    net = DistillationNet(
         module,
         criterion=DistillationLoss,
         criterion__task=task,
@@ -347,6 +408,8 @@ def make_distillation_net(module, *, task, optimizer, lr, max_epochs, batch_size
         verbose=verbose,
         **routed,
     )
+    net.feature_teaching = feature_teaching
+    return net
 
 
 def training_callbacks(task, against, early_stopping, patience, output_kind="logits",

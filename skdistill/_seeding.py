@@ -30,3 +30,14 @@ def seed_unset_random_states(estimator, random_state):
         if (name == "random_state" or name.endswith("__random_state")) and value is None
     }
     return estimator.set_params(**unset) if unset else estimator
+
+
+def derived_seed(random_state):
+    """An int seed drawn from ``random_state``, or None when it is None.
+
+    For randomness outside ``random_state`` parameters (torch nets): None
+    leaves it to the library's global generator, as the user asked.
+    """
+    if random_state is None:
+        return None
+    return int(check_random_state(random_state).randint(_MAX_SEED))

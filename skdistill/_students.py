@@ -45,6 +45,8 @@ class Lesson:
     predictions ``(n,)`` for regression; ``y`` is integer-coded for
     classification. Rows where ``labelled`` is False (a transfer set, rows
     without labels) learn from the teacher alone; their ``y`` is ignored.
+    ``teacher`` is the fitted teacher, for students that learn from its
+    hidden layers as well as its outputs.
     """
 
     X: object
@@ -55,6 +57,7 @@ class Lesson:
     sample_weight: np.ndarray = None
     labelled: np.ndarray = None
     random_state: object = None
+    teacher: object = None
 
     def alpha_per_row(self):
         """The teacher's share of each row's target, shape ``(n_samples,)``."""

@@ -79,6 +79,18 @@ ESTIMATORS = [
     DistilledRegressor(
         RandomForestRegressor(n_estimators=10), MLPStudentRegressor(max_epochs=20), random_state=0
     ),
+    # Feature and relation losses: the student reads an MLP teacher's hidden layer.
+    DistilledClassifier(
+        MLPStudentClassifier(max_epochs=10),
+        MLPStudentClassifier(max_epochs=10, hint_weight=1.0, rkd_distance_weight=1.0,
+                             rkd_angle_weight=1.0),
+        random_state=0,
+    ),
+    DistilledRegressor(
+        MLPStudentRegressor(max_epochs=30, lr=1e-2),
+        MLPStudentRegressor(max_epochs=20, lr=1e-2, hint_weight=1.0, rkd_angle_weight=1.0),
+        random_state=0,
+    ),
 ]
 
 # Teachers for which scikit-learn itself declares that weighting a row is not

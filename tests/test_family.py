@@ -120,3 +120,22 @@ def test_a_teacher_string_other_than_self_is_refused(digits):
         DistilledClassifier("forest", tree(3)).fit(X, y)
     with pytest.raises(ValueError, match="n_generations"):
         DistilledClassifier("self", tree(3), n_generations=0).fit(X, y)
+
+
+@pytest.mark.parametrize("teacher", ["self", "forest"])
+def test_each_generation_draws_its_own_seed(digits, teacher):
+    X, y, forest = digits
+    unseeded = DecisionTreeClassifier(max_depth=6, max_features=0.5)
+    model = DistilledClassifier(forest if teacher == "forest" else "self", unseeded,
+                                n_generations=3, random_state=0).fit(X, y)
+    fitted = [stage.student_ for stage in model.stages_] + [model.student_]
+    if teacher == "self":
+        fitted.insert(0, model.teacher_)
+    seeds = [student.random_state for student in fitted]
+    assert len(set(seeds)) == len(seeds)
+    # The first model fitted takes the distiller's seed, as a single fit does.
+    single = DistilledClassifier(forest, unseeded, random_state=0).fit(X, y)
+    if teacher == "forest":
+        assert seeds[0] == single.student_.random_state
+    again = DistilledClassifier(model.teacher, unseeded, n_generations=3, random_state=0)
+    np.testing.assert_array_equal(again.fit(X, y).predict_proba(X), model.predict_proba(X))
