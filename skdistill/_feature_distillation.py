@@ -15,6 +15,7 @@ import torch
 import torch.nn.functional as F
 from sklearn.pipeline import Pipeline
 
+from ._nets import evaluating, module_device
 from ._skorch_students import as_float32, is_skorch_net
 
 
@@ -65,17 +66,12 @@ class LayerTap:
 def layer_width(module, layer, example, role="student"):
     """Width of ``layer``'s activation, from a forward pass on ``example`` rows."""
     tap = LayerTap(module, layer, role)
-    flags = [(m, m.training) for m in module.modules()]
-    device = next((p.device for p in module.parameters()), torch.device("cpu"))
     try:
-        module.eval()
-        with torch.no_grad():
-            module(torch.as_tensor(example).to(device))
+        with evaluating(module), torch.no_grad():
+            module(torch.as_tensor(example).to(module_device(module)))
         return _flat(tap.value).shape[1]
     finally:
         tap.remove()
-        for submodule, training in flags:
-            submodule.training = training
 
 
 def _flat(activation):
@@ -93,20 +89,16 @@ def teacher_activations(teacher, X, layer=None, batch_size=8192):
     """
     module, X = _torch_module_and_input(teacher, X)
     tap = LayerTap(module, layer, role="teacher")
-    flags = [(m, m.training) for m in module.modules()]
-    device = next((p.device for p in module.parameters()), torch.device("cpu"))
+    device = module_device(module)
     X = torch.as_tensor(np.asarray(as_float32(X)))
     parts = []
     try:
-        module.eval()
-        with torch.inference_mode():
+        with evaluating(module), torch.inference_mode():
             for start in range(0, len(X), batch_size):
                 module(X[start:start + batch_size].to(device))
                 parts.append(_flat(tap.value).float().cpu())
     finally:
         tap.remove()
-        for submodule, training in flags:
-            submodule.training = training
     return torch.cat(parts).numpy()
 
 

@@ -149,6 +149,7 @@ class _MLPStudent(BaseEstimator):
         """The teacher layer's activations on the lesson's rows, or None without feature losses."""
         if not self._learns_features():
             return None
+        torch_nets()  # says what to install when torch is missing
         from ._feature_distillation import centred_and_scaled, teacher_activations
 
         # The teacher reads the rows as the distiller got them, before the
@@ -159,7 +160,9 @@ class _MLPStudent(BaseEstimator):
     def _feature_teaching(self, X, features):
         if features is None:
             return None
-        return torch_nets().FeatureTeaching(
+        from ._feature_distillation import FeatureTeaching
+
+        return FeatureTeaching(
             teacher_width=features.shape[1], example=X[:2], student_layer=self.student_layer,
             hint_weight=self.hint_weight, rkd_distance_weight=self.rkd_distance_weight,
             rkd_angle_weight=self.rkd_angle_weight,

@@ -20,8 +20,6 @@ from skorch import NeuralNet
 from skorch.callbacks import Callback, EarlyStopping, LRScheduler
 from skorch.utils import to_tensor
 
-from ._feature_distillation import FeatureTeaching  # noqa: F401 (re-exported for students)
-
 LABEL, WEIGHT, ALPHA, REFERENCE = 0, 1, 2, 3
 
 _ACTIVATIONS = {"relu": torch.nn.ReLU, "gelu": torch.nn.GELU, "tanh": torch.nn.Tanh,
@@ -454,23 +452,34 @@ def module_outputs(module, X, batch_size=8192, float64=False):
     the other rows of its batch (float32 matrix products round differently
     for different batch sizes).
     """
-    flags = [(m, m.training) for m in module.modules()]
-    device = next((p.device for p in module.parameters()), torch.device("cpu"))
+    device = module_device(module)
     X = _as_tensor(X)
     state = None
     if float64:
         state = {name: value.double() if value.is_floating_point() else value
                  for name, value in module.state_dict().items()}
         X = X.double()
+    with evaluating(module), torch.inference_mode():
+        outputs = [_forward(module, state, X[i:i + batch_size].to(device)).cpu()
+                   for i in range(0, len(X), batch_size)]
+    return torch.cat(outputs).double().numpy()
+
+
+@contextmanager
+def evaluating(module):
+    """``module`` in eval mode, its submodules' train/eval flags restored afterwards."""
+    flags = [(m, m.training) for m in module.modules()]
     try:
         module.eval()
-        with torch.inference_mode():
-            outputs = [_forward(module, state, X[i:i + batch_size].to(device)).cpu()
-                       for i in range(0, len(X), batch_size)]
+        yield module
     finally:
         for submodule, training in flags:
             submodule.training = training
-    return torch.cat(outputs).double().numpy()
+
+
+def module_device(module):
+    """The device of a module's parameters (CPU when it has none)."""
+    return next((p.device for p in module.parameters()), torch.device("cpu"))
 
 
 def _forward(module, state, X):

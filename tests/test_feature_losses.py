@@ -183,12 +183,21 @@ def classification():
     return X, y, teacher
 
 
-@pytest.mark.parametrize("teacher_form", ["mlp", "module", "torch_teacher"])
+def _skorch_teacher(module, classes):
+    from skorch import NeuralNetClassifier
+
+    # The trained module as a skorch net (initialising keeps a module instance as it is).
+    net = NeuralNetClassifier(module, criterion=torch.nn.CrossEntropyLoss, classes=classes)
+    return net.initialize()
+
+
+@pytest.mark.parametrize("teacher_form", ["mlp", "module", "torch_teacher", "skorch"])
 def test_a_student_learns_hints_from_any_torch_teacher(classification, teacher_form):
     X, y, mlp = classification
-    teacher = {"mlp": mlp, "module": mlp.net_.module_,
-               "torch_teacher": TorchTeacher(mlp.net_.module_, classes=mlp.classes_)}
-    teacher = teacher[teacher_form]
+    teacher = {"mlp": lambda: mlp, "module": lambda: mlp.net_.module_,
+               "torch_teacher": lambda: TorchTeacher(mlp.net_.module_, classes=mlp.classes_),
+               "skorch": lambda: _skorch_teacher(mlp.net_.module_, mlp.classes_)}
+    teacher = teacher[teacher_form]()
     before = {k: v.clone() for k, v in mlp.net_.module_.state_dict().items()}
     student = MLPStudentClassifier(hint_weight=1.0, rkd_distance_weight=1.0, **TINY)
     model = DistilledClassifier(teacher, student, random_state=0).fit(X, y)
