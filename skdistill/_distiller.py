@@ -347,7 +347,10 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         Rounds of distillation into the student's architecture, each
         round's student teaching a fresh copy in the next (born-again
         networks, Furlanello et al. 2018). With ``teacher="self"`` the first
-        teacher is the student itself trained on the labels.
+        teacher is the student itself trained on the labels. Each generation
+        draws its own seed from ``random_state`` for the student's unset
+        random states; a ``random_state`` set on the student is kept, so its
+        generations then start from the same initial state.
     augment : {None, "munge", "resample", "gaussian"} or object, default=None
         How to draw a transfer set: extra rows, like the training rows, that
         the teacher labels so the student sees it answer where the training
@@ -656,7 +659,10 @@ class DistilledRegressor(RegressorMixin, _BaseDistiller):
         Rounds of distillation into the student's architecture, each
         round's student teaching a fresh copy in the next (born-again
         networks, Furlanello et al. 2018). With ``teacher="self"`` the first
-        teacher is the student itself trained on the labels.
+        teacher is the student itself trained on the labels. Each generation
+        draws its own seed from ``random_state`` for the student's unset
+        random states; a ``random_state`` set on the student is kept, so its
+        generations then start from the same initial state.
     augment : {None, "munge", "resample", "gaussian"} or object, default=None
         How to draw a transfer set: extra rows, like the training rows, that
         the teacher labels so the student sees it answer where the training
