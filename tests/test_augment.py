@@ -194,9 +194,9 @@ def capture_lessons(monkeypatch, distiller_class):
     lessons = []
     fit_student = distiller_class._fit_student
 
-    def spy(self, lesson, strategies, student):
+    def spy(self, lesson, *args):
         lessons.append(lesson)
-        return fit_student(self, lesson, strategies, student)
+        return fit_student(self, lesson, *args)
 
     monkeypatch.setattr(distiller_class, "_fit_student", spy)
     return lessons

@@ -114,10 +114,12 @@ def test_teacher_activations_are_the_input_of_its_last_linear_layer():
     activations = teacher_activations(module, X, batch_size=3)
     with torch.no_grad():
         expected = module.layers[:-1](torch.tensor(X)).numpy()
-    np.testing.assert_allclose(activations, expected, rtol=1e-6)
+    # float32 products round differently in batches of 3 than all at once
+    np.testing.assert_allclose(activations, expected, rtol=1e-5, atol=1e-6)
     named = teacher_activations(module, X, layer="layers.0")
     with torch.no_grad():
-        np.testing.assert_allclose(named, module.layers[0](torch.tensor(X)).numpy(), rtol=1e-6)
+        np.testing.assert_allclose(named, module.layers[0](torch.tensor(X)).numpy(),
+                                   rtol=1e-5, atol=1e-6)
     # The teacher is left as it was: in train mode, without hooks.
     assert module.training
     assert not any(m._forward_hooks or m._forward_pre_hooks for m in module.modules())
