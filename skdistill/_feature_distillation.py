@@ -138,7 +138,7 @@ def centred_and_scaled(activations):
 def hint_loss(adapted, teacher, weight):
     """FitNets hint: the weighted mean over rows of ``mean_units (adapted - teacher)^2``."""
     per_row = ((adapted - teacher) ** 2).mean(dim=1)
-    return (weight * per_row).sum() / weight.sum()
+    return (weight * per_row).sum() / _total(weight)
 
 
 def rkd_distance_loss(student, teacher, weight):
@@ -157,7 +157,7 @@ def rkd_distance_loss(student, teacher, weight):
     with torch.no_grad():
         target = normalised(teacher)
     huber = F.smooth_l1_loss(normalised(student), target, reduction="none")
-    return (pair_weight * huber).sum() / pair_weight.sum()
+    return (pair_weight * huber).sum() / _total(pair_weight)
 
 
 # Triplet cosines are computed for this many (anchor, row, row) at a time: the
@@ -184,12 +184,17 @@ def rkd_angle_loss(student, teacher, weight):
         # sum over (j, i, k) of w_j * w_i * w_k * huber, as matrix-vector products
         per_pair = (huber.reshape(-1, n_rows) @ weight).reshape(len(anchors), n_rows)
         total = total + weight[anchors] @ (per_pair @ weight)
-    valid_weight = (weight * (weight.sum() - weight) ** 2).sum()
-    return total / valid_weight
+    valid_weight = weight * (weight.sum() - weight) ** 2
+    return total / _total(valid_weight)
+
+
+def _total(weight):
+    # A batch whose rows all weigh 0 adds nothing (0 / tiny), rather than NaN.
+    return weight.sum().clamp_min(torch.finfo(weight.dtype).tiny)
 
 
 def _centred_gram(embedding):
-    # Centring keeps the differences of large dot products below accurate.
+    # Centring first keeps the differences of dot products in _angle_cosines accurate.
     centred = embedding - embedding.mean(dim=0, keepdim=True)
     return centred @ centred.T
 

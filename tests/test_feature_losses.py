@@ -99,6 +99,14 @@ def test_rkd_angle_loss_matches_a_hand_computation(embeddings):
     assert got > 0
 
 
+def test_a_batch_of_zero_weights_adds_nothing(embeddings):
+    student, teacher, _ = embeddings
+    tensors = _tensors(student, teacher, np.zeros(5))
+    assert float(hint_loss(tensors[1] + 1.0, *tensors[1:])) == 0.0
+    for loss in (rkd_distance_loss, rkd_angle_loss):
+        assert float(loss(*tensors)) == 0.0
+
+
 def test_relational_losses_ignore_scale_rotation_and_translation(embeddings):
     _, teacher, weight = embeddings
     rotation, _ = np.linalg.qr(np.random.RandomState(1).normal(size=(4, 4)))
