@@ -29,7 +29,7 @@ from sklearn.utils.validation import (
 
 from ._fitting import final_step
 from ._persistence import without_teacher
-from ._seeding import derived_seed, seed_unset_random_states
+from ._seeding import _MAX_SEED, derived_seed, seed_unset_random_states
 from ._students import CLASSIFICATION_STRATEGIES, REGRESSION_STRATEGIES, Lesson, choose_strategy
 from ._teacher_cache import teacher_output_cache
 from ._teachers import (
@@ -272,8 +272,7 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         """
         if position == 0 or self.random_state is None:
             return self.random_state
-        seeds = check_random_state(self.random_state).randint(np.iinfo(np.int32).max,
-                                                            size=position + 1)
+        seeds = check_random_state(self.random_state).randint(_MAX_SEED, size=position + 1)
         return int(seeds[position])
 
     def _fit_student(self, lesson, strategies, student, random_state):
