@@ -31,9 +31,8 @@ from ._fitting import final_step
 from ._persistence import without_teacher
 from ._seeding import _MAX_SEED, derived_seed, seed_unset_random_states
 from ._students import CLASSIFICATION_STRATEGIES, REGRESSION_STRATEGIES, Lesson, choose_strategy
-from ._teacher_cache import teacher_output_cache
+from ._teacher_outputs import teacher_logits, teacher_predictions
 from ._teachers import (
-    as_teacher,
     check_teacher_features,
     check_teacher_kind,
     fitted_teacher,
@@ -44,8 +43,6 @@ from ._transfer import (
     augmentation_seed,
     check_same_kind,
     draw_augmented_rows,
-    finite_outputs,
-    in_chunks,
     matching_rows,
     n_augmented_rows,
     resolve_augmenter,
@@ -178,16 +175,6 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             check_teacher_features(teacher, self.n_features_in_, feature_names)
         return fitted_teacher(teacher, X, y, sample_weight, self.random_state)
 
-    def _teacher_output(self, adapter, X, method, cache=True):
-        def compute(rows):
-            return in_chunks(getattr(adapter, method), rows, self.n_jobs, self.verbose)
-
-        if cache:
-            output = teacher_output_cache.get_or_compute(adapter.estimator, X, compute)
-        else:
-            output = compute(X)
-        return finite_outputs(output, adapter.estimator)
-
     def _transfer_rows(self, X, X_unlabeled):
         """Augmented rows, then ``X_unlabeled``: the rows only the teacher labels."""
         parts = []
@@ -205,11 +192,10 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         parts = [part for part in parts if _num_samples(part) > 0]
         return stack_rows(parts) if parts else None
 
-    def _transfer_output(self, adapter, transfer, method, cache=True):
+    def _caches_transfer(self):
         # Augmented rows repeat only under an integer random_state; caching
         # other draws would only evict the real rows' entries.
-        repeatable = self.augment is None or isinstance(self.random_state, Integral)
-        return self._teacher_output(adapter, transfer, method, cache=cache and repeatable)
+        return self.augment is None or isinstance(self.random_state, Integral)
 
     def _lesson(self, X, y, teacher_output, sample_weight, transfer, transfer_output, **extra):
         """The Lesson: real rows with labels, then transfer rows with teacher targets only."""
@@ -520,36 +506,16 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         return self
 
     def _lesson_from(self, teacher, X, y, sample_weight, transfer, cache):
-        adapter = as_teacher(teacher, "classifier")
-        logits = self._in_class_order(
-            self._teacher_output(adapter, X, "logits", cache), adapter.classes_
-        )
+        def ask(rows, cache):
+            return teacher_logits(teacher, rows, self.classes_, n_jobs=self.n_jobs,
+                                  verbose=self.verbose, cache=cache)
+
+        logits = ask(X, cache)
         transfer_logits = None
         if transfer is not None:
-            transfer_logits = self._in_class_order(
-                self._transfer_output(adapter, transfer, "logits", cache), adapter.classes_
-            )
+            transfer_logits = ask(transfer, cache and self._caches_transfer())
         return self._lesson(X, y, logits, sample_weight, transfer, transfer_logits,
                             temperature=self.temperature, teacher=teacher)
-
-    def _in_class_order(self, logits, teacher_classes):
-        """The teacher's logits with columns in the order of ``classes_``."""
-        columns = self._teacher_columns(teacher_classes)
-        if np.array_equal(columns, np.arange(logits.shape[1])):
-            return logits  # no copy: with many classes it is as large as X
-        return logits[:, columns]
-
-    def _teacher_columns(self, teacher_classes):
-        """Column of each of ``classes_`` in the teacher's outputs, matched by value."""
-        position = {label: i for i, label in enumerate(teacher_classes.tolist())}
-        unknown = [label for label in self.classes_.tolist() if label not in position]
-        if unknown:
-            raise ValueError(
-                f"y holds labels the `teacher` does not know: {unknown[:5]}. The "
-                f"teacher's classes are {teacher_classes.tolist()[:10]}. Use a teacher "
-                "fitted on these labels, or relabel y to match it."
-            )
-        return np.array([position[label] for label in self.classes_.tolist()])
 
     @property
     def _strategy(self):
@@ -815,11 +781,14 @@ class DistilledRegressor(RegressorMixin, _BaseDistiller):
         return self
 
     def _lesson_from(self, teacher, X, y, sample_weight, transfer, cache):
-        adapter = as_teacher(teacher, "regressor")
-        predictions = self._teacher_output(adapter, X, "predictions", cache)
+        def ask(rows, cache):
+            return teacher_predictions(teacher, rows, n_jobs=self.n_jobs, verbose=self.verbose,
+                                       cache=cache)
+
+        predictions = ask(X, cache)
         transfer_predictions = None
         if transfer is not None:
-            transfer_predictions = self._transfer_output(adapter, transfer, "predictions", cache)
+            transfer_predictions = ask(transfer, cache and self._caches_transfer())
         return self._lesson(X, y, predictions, sample_weight, transfer, transfer_predictions,
                             teacher=teacher)
 

@@ -8,10 +8,10 @@ import numpy as np
 from scipy.special import rel_entr
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.utils.multiclass import type_of_target
-from sklearn.utils.validation import check_consistent_length, check_is_fitted
+from sklearn.utils.validation import check_consistent_length
 
 from ._soft_targets import PROBA_FLOOR
-from ._teachers import as_teacher
+from ._teacher_outputs import teacher_predict
 
 
 def fidelity_score(teacher_pred, student_pred, *, sample_weight=None):
@@ -129,12 +129,7 @@ def fidelity_scorer(distiller, X, y=None, sample_weight=None):
     >>> bool(search.best_score_ > 0.9)
     True
     """
-    check_is_fitted(distiller, "teacher_")
+    teacher_pred = teacher_predict(distiller, X)
     if hasattr(distiller, "classes_"):
-        adapter = as_teacher(distiller.teacher_, "classifier")
-        logits = distiller._teacher_output(adapter, X, "logits")
-        teacher_pred = adapter.classes_[np.argmax(logits, axis=1)]
         return accuracy_score(teacher_pred, distiller.predict(X), sample_weight=sample_weight)
-    adapter = as_teacher(distiller.teacher_, "regressor")
-    teacher_pred = distiller._teacher_output(adapter, X, "predictions")
     return r2_score(teacher_pred, distiller.predict(X), sample_weight=sample_weight)

@@ -5,11 +5,9 @@ draw and call ``.plot(ax=...)``; the display keeps the matplotlib artists.
 """
 
 import numpy as np
-from scipy.special import softmax
-from sklearn.utils.validation import check_is_fitted
 
 from ._optional import import_optional
-from ._teachers import as_teacher
+from ._teacher_outputs import teacher_proba
 
 
 def _axes(ax):
@@ -69,15 +67,12 @@ class TeacherStudentDisplay:
 
         ``class_label`` defaults to the positive (last) class.
         """
-        check_is_fitted(distiller, "teacher_")
-        adapter = as_teacher(distiller.teacher_, "classifier")
-        logits = distiller._teacher_output(adapter, X, "logits")
-        teacher_proba = softmax(distiller._in_class_order(logits, adapter.classes_), axis=1)
+        teacher_proba_ = teacher_proba(distiller, X)
         student_proba = distiller.predict_proba(X)
         label = distiller.classes_[-1] if class_label is None else class_label
         index = int(np.flatnonzero(distiller.classes_ == label)[0])
         return cls.from_predictions(
-            teacher_proba[:, index], student_proba[:, index], class_label=label, ax=ax,
+            teacher_proba_[:, index], student_proba[:, index], class_label=label, ax=ax,
             n_bins=n_bins,
         )
 
