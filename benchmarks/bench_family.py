@@ -131,7 +131,7 @@ def weights_rows(split):
     for variant, params in variants.items():
         start = time.perf_counter()
         ensemble = TeacherEnsemble(_members(split.task), **params)
-        ensemble.fit(split.X_train, split.y_train, random_state=0)
+        ensemble.set_params(random_state=0).fit(split.X_train, split.y_train)
         seconds = time.perf_counter() - start
         weights = getattr(ensemble, "weights_", np.full(3, 1 / 3))
         label = f"{variant} ({'/'.join(f'{w:.2f}' for w in weights)})"
@@ -169,7 +169,7 @@ def specialist_rows(split):
         variants[f"+ specialist {named} ({label})"] = [generalist, specialist]
     rows = []
     for variant, members in variants.items():
-        ensemble = TeacherEnsemble(members).fit(split.X_train, split.y_train, random_state=0)
+        ensemble = TeacherEnsemble(members, random_state=0).fit(split.X_train, split.y_train)
         reference = ensemble.predict(split.X_test)
         student = DistilledClassifier(ensemble, _tree(split.task, 6), random_state=0)
         student.fit(split.X_train, split.y_train)

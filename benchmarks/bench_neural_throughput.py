@@ -25,7 +25,7 @@ import torch
 
 from skdistill import MLPStudentClassifier
 from skdistill._nets import MLP, DistillationLoss, pack_distillation_targets
-from skdistill._students import Lesson
+from skdistill._strategy import Lesson
 
 N_ROWS, N_FEATURES, N_CLASSES, HIDDEN = 100_000, 50, 2, (128, 128)
 EPOCHS, ROUNDS = 1, 5
@@ -78,7 +78,7 @@ def student_labels(X, y, batch_size, epochs):
 
 def student_kd(X, y, batch_size, epochs, logits):
     lesson = Lesson(X=X, y=y, teacher_output=logits, alpha=0.5, temperature=2.0)
-    student(batch_size, epochs)._fit_lesson(X, lesson, lesson.alpha_per_row())
+    student(batch_size, epochs).fit_lesson(lesson)
 
 
 def skorch_default(X, y, batch_size, epochs):

@@ -4,7 +4,8 @@ from ._distiller import DistilledClassifier, DistilledRegressor
 from ._mlp_students import MLPStudentClassifier, MLPStudentRegressor, make_mlp_student
 from ._specialists import Specialist
 from ._teacher_cache import teacher_output_cache
-from ._teachers import TeacherEnsemble, TorchTeacher
+from ._ensemble import TeacherEnsemble
+from ._torch_teacher import TorchTeacher
 from .augment import ColumnResample, GaussianNoise, Munge
 from .export import export_text
 

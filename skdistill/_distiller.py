@@ -1,4 +1,9 @@
-"""DistilledClassifier and DistilledRegressor: teacher, soft targets, student."""
+"""DistilledClassifier and DistilledRegressor: teacher, soft targets, student.
+
+The distillers orchestrate and nothing else: validation, the teacher
+(``_fitting``, ``_teacher_outputs``), the transfer set (``_transfer``), the
+chain of students (``_chain``) and the student strategies (``_students``).
+"""
 
 from numbers import Integral, Real
 
@@ -14,35 +19,34 @@ from sklearn.base import (
 )
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
-from sklearn.utils import check_random_state, get_tags
+from sklearn.utils import get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
-    _num_samples,
     _check_sample_weight,
     _check_y,
+    _num_samples,
     check_consistent_length,
     check_is_fitted,
     validate_data,
 )
 
-from ._fitting import final_step
-from ._persistence import without_teacher
-from ._seeding import _MAX_SEED, derived_seed, seed_unset_random_states
-from ._students import CLASSIFICATION_STRATEGIES, REGRESSION_STRATEGIES, Lesson, choose_strategy
+from . import _docstrings as docs
+from ._adapters import check_teacher_features, check_teacher_kind, is_fitted
+from ._chain import fit_chain
+from ._ensemble import ensemble_of
+from ._fitting import final_step, fitted_teacher, share_if_fitted
+from ._persistence import is_detached, put_back, without_teacher
+from ._strategy import Lesson
+from ._students import CLASSIFICATION_STRATEGIES, REGRESSION_STRATEGIES
 from ._teacher_outputs import teacher_logits, teacher_predictions
-from ._teachers import (
-    check_teacher_features,
-    check_teacher_kind,
-    fitted_teacher,
-    is_fitted,
-    share_if_fitted,
-)
+from ._transactions import atomic_fit
 from ._transfer import (
     augmentation_seed,
     check_same_kind,
     draw_augmented_rows,
+    is_dataframe,
     matching_rows,
     n_augmented_rows,
     resolve_augmenter,
@@ -67,13 +71,8 @@ def _student_has(method):
     return check
 
 
-def _is_dataframe(X):
-    return hasattr(X, "columns") and hasattr(X, "iloc")
-
-
-
 class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
-    """What both distillers share: validation, the teacher, the student."""
+    """What both distillers share: validation, the teacher, the transfer set, the student."""
 
     _parameter_constraints = {
         "teacher": "no_validation",
@@ -101,10 +100,64 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         }
         return type(self)(**params)
 
-    def __getstate__(self):
-        # A fitted distiller predicts with its student alone: saved files
-        # leave the teacher out and stay the size of the student.
-        return without_teacher(super().__getstate__(), self.__sklearn_tags__().input_tags)
+    def set_params(self, **params):
+        """Set the parameters of this distiller (see :meth:`sklearn.base.BaseEstimator.set_params`).
+
+        A fitted teacher is read-only: ``teacher__*`` parameters are refused
+        while the teacher is fitted, since setting them would change the
+        user's model under its fitted state. Setting ``teacher`` to the fitted
+        teacher on a copy made by :meth:`without_teacher` puts it back.
+
+        Parameters
+        ----------
+        **params : dict
+            Parameters, nested ones as ``<component>__<parameter>``.
+
+        Returns
+        -------
+        self : estimator
+            This distiller.
+        """
+        teacher = params.get("teacher", self.teacher)
+        nested = sorted(name for name in params if name.startswith("teacher__"))
+        if nested and _is_prefit(teacher):
+            raise ValueError(
+                f"Cannot set {nested} on the fitted `teacher` {type(teacher).__name__}: "
+                "a fitted teacher is read-only through the distiller (setting its "
+                "parameters would not refit it, and would change your model). To tune "
+                "the teacher, pass an unfitted one, e.g. teacher=clone(teacher): it is then "
+                "fitted in every fit, once per candidate of a search."
+            )
+        super().set_params(**params)
+        if "teacher" in params and is_detached(getattr(self, "teacher_", None)):
+            self._put_teacher_back(params["teacher"])
+        return self
+
+    def _put_teacher_back(self, teacher):
+        if not _is_prefit(teacher) or is_detached(teacher):
+            return  # an unfitted teacher is fitted by the next fit
+        teacher = ensemble_of(teacher)
+        check_teacher_kind(teacher, self._kind, type(self).__name__)
+        check_teacher_features(teacher, self.n_features_in_,
+                               getattr(self, "feature_names_in_", None))
+        put_back(self, teacher)
+
+    def without_teacher(self):
+        """A copy of this fitted distiller without its teacher, to save at the size of the student.
+
+        Pickles, deep copies and the copies that process-based parallelism
+        makes keep the teacher. This copy holds a small stand-in instead: it
+        predicts as the distiller does, and anything that needs the teacher
+        (refitting, :func:`~skdistill.metrics.fidelity_scorer`, the displays)
+        raises until ``set_params(teacher=fitted_teacher)`` puts it back.
+
+        Returns
+        -------
+        distiller : estimator
+            A fitted copy whose ``teacher`` and ``teacher_`` are stand-ins.
+        """
+        check_is_fitted(self)
+        return without_teacher(self)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -126,12 +179,12 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         try:
             return get_tags(default() if model is None else model)
         except (AttributeError, TypeError):
-            # A raw booster, torch module or list of teachers: its input is
-            # checked by the model itself at fit time.
+            # A raw booster, torch module, function or list of teachers: its
+            # input is checked by the model itself at fit time.
             return get_tags(default())
 
     def _validate_X(self, X, reset):
-        if _is_dataframe(X):
+        if is_dataframe(X):
             # DataFrames reach teacher and student as given, categoricals intact.
             validate_data(self, X, reset=reset, skip_check_array=True)
             return X
@@ -163,16 +216,22 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             )
         return True
 
-    def _fit_teacher(self, X, y, sample_weight, kind):
+    def _fit_teacher(self, X, y, sample_weight):
         if self._teaches_itself():
             # Born-again: the student's own architecture, trained on the labels, teaches.
             teacher = clone(self._student())
         else:
             teacher = self._default_teacher() if self.teacher is None else self.teacher
-        check_teacher_kind(teacher, kind, type(self).__name__)
+        if isinstance(teacher, (list, tuple)) and not teacher:
+            raise ValueError("`teacher` is an empty list: pass a model, a non-empty list of "
+                             "models, None (the default teacher) or 'self'.")
+        teacher = ensemble_of(teacher)
+        check_teacher_kind(teacher, self._kind, type(self).__name__)
+        if is_detached(teacher):
+            raise teacher.error()
         if is_fitted(teacher):
-            feature_names = getattr(self, "feature_names_in_", None)
-            check_teacher_features(teacher, self.n_features_in_, feature_names)
+            check_teacher_features(teacher, self.n_features_in_,
+                                   getattr(self, "feature_names_in_", None))
         return fitted_teacher(teacher, X, y, sample_weight, self.random_state)
 
     def _transfer_rows(self, X, X_unlabeled):
@@ -180,6 +239,9 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         parts = []
         if X_unlabeled is not None:
             check_same_kind(X_unlabeled, X)
+            if _num_samples(X_unlabeled) == 0:
+                raise ValueError("X_unlabeled has no rows: pass None to fit without "
+                                 "unlabelled rows, or rows with the columns of X.")
             X_unlabeled = matching_rows(self._validate_X(X_unlabeled, reset=False), X)
         augmenter = resolve_augmenter(self.augment)
         if augmenter is not None:
@@ -197,11 +259,14 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         # other draws would only evict the real rows' entries.
         return self.augment is None or isinstance(self.random_state, Integral)
 
-    def _lesson(self, X, y, teacher_output, sample_weight, transfer, transfer_output, **extra):
-        """The Lesson: real rows with labels, then transfer rows with teacher targets only."""
+    def _lesson(self, X, y, teacher, sample_weight, transfer, cache):
+        """The Lesson from ``teacher``: real rows with labels, then transfer rows."""
+        teacher_output = self._ask(teacher, X, cache)
+        extra = {"teacher": teacher, "temperature": getattr(self, "temperature", 1.0)}
         if transfer is None:
             return Lesson(X=X, y=y, teacher_output=teacher_output, alpha=self.alpha,
                           sample_weight=sample_weight, **extra)
+        transfer_output = self._ask(teacher, transfer, cache and self._caches_transfer())
         n_samples, n_transfer = _num_samples(X), _num_samples(transfer)
         return Lesson(
             X=stack_rows([X, transfer]),
@@ -218,189 +283,91 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
     def _student(self):
         return self.student if self.student is not None else self._default_student()
 
-    def _chain(self):
-        """The models distilled in turn: the assistant, then the student per generation."""
-        assistant = [] if self.assistant is None else [self.assistant]
-        return assistant + [self._student()] * self.n_generations
+    def _fit_distillation(self, X, y, sample_weight, X_unlabeled, targets):
+        """The teacher (fitted on ``y``), the transfer set, then the chain of students.
 
-    def _fit_chain(self, X, y, sample_weight, transfer, strategies):
-        """Distil ``teacher_`` into each model of the chain, each teaching the next.
-
-        Only the first lesson's teacher outputs are cached: the later teachers
-        are the stages just fitted, new in every fit.
+        ``targets`` are what the students learn: ``y`` as class codes, or as floats.
         """
-        chain = self._chain()
-        teacher, self.stages_ = self.teacher_, []
-        for position, student in enumerate(chain):
-            if position:
-                teacher = self._stage(chain[position - 1])
-                self.stages_.append(teacher)
-            lesson = self._lesson_from(teacher, X, y, sample_weight, transfer, cache=not position)
-            # Born-again: the teacher took the first seed, the generations follow.
-            seed_index = position + 1 if self._teaches_itself() else position
-            self._fit_student(lesson, strategies, student, self._chain_seed(seed_index))
+        self.teacher_ = self._fit_teacher(X, y, sample_weight)
+        transfer = self._transfer_rows(X, X_unlabeled)
+        fit_chain(self, X, targets, sample_weight, transfer)
+        return self
 
-    def _stage(self, student):
-        """This distiller as fitted so far, ``student`` its student: the next teacher."""
-        params = {**self.get_params(deep=False), "student": student, "assistant": None,
-                  "n_generations": 1}
-        stage = type(self)(**params)
-        fitted = {name: value for name, value in vars(self).items()
-                  if name.endswith("_") and not name.startswith("_") and name != "stages_"}
-        stage.__dict__.update(fitted)
-        return stage
+    def _strategy_class(self, name=None):
+        return self._strategies[self.strategy if name is None else name]
 
-    def _chain_seed(self, position):
-        """``random_state`` for the first model fitted, a seed drawn from it for the others.
 
-        Born-again generations share an architecture: with one seed, every
-        generation would start from its teacher's initial weights and batch order.
-        """
-        if position == 0 or self.random_state is None:
-            return self.random_state
-        seeds = check_random_state(self.random_state).randint(_MAX_SEED, size=position + 1)
-        return int(seeds[position])
-
-    def _fit_student(self, lesson, strategies, student, random_state):
-        strategy = choose_strategy(student, strategies, self.strategy)
-        student = seed_unset_random_states(clone(student), random_state)
-        lesson.random_state = derived_seed(random_state)
-        self.student_ = strategy.fit(student, lesson)
-        self.strategy_ = strategy.name
+def _is_prefit(teacher):
+    """A teacher the distiller would use as given (fitted), not fit itself."""
+    if teacher is None or isinstance(teacher, str):
+        return False
+    if isinstance(teacher, (list, tuple)):
+        return bool(teacher) and is_fitted(list(teacher))
+    return is_fitted(teacher)
 
 
 class DistilledClassifier(ClassifierMixin, _BaseDistiller):
-    """A student classifier trained to imitate a teacher's soft predictions.
+    __doc__ = f"""A student classifier trained to imitate a teacher's soft predictions.
 
     The teacher's raw margins are softened by ``temperature``, blended with
     the one-hot labels by ``alpha`` and taught to ``student`` (Hinton, Vinyals
     and Dean, 2015). Predictions are made at T = 1.
+{docs.TEACHER_CONTRACT}
 
     Parameters
     ----------
-    teacher : estimator, list of estimators, "self" or None, default=None
+    teacher : estimator, list of estimators, callable, "self" or None, default=None
         The model to imitate. A *fitted* teacher is used as given: it is never
         refit or copied, and ``clone``/``GridSearchCV`` share it by reference.
         An unfitted teacher is cloned and fitted on ``(X, y)`` in ``fit``;
         ``None`` means ``HistGradientBoostingClassifier()``. Any scikit-learn
         classifier or Pipeline ending in one, :class:`sklearn.frozen.FrozenEstimator`,
         LightGBM (including a raw ``Booster``), XGBoost and CatBoost models, a
-        :class:`~skdistill.TeacherEnsemble` or a plain list (averaged in
-        log-probability space). Raw margins are taken from
-        ``decision_function`` where it exists, else the log of ``predict_proba``.
-        ``"self"``: the student's own architecture, trained on the labels
-        (born-again distillation, see ``n_generations``).
+        skorch net or torch module, a :class:`~skdistill.TeacherEnsemble` or a
+        plain list (averaged in log-probability space). Raw margins are taken
+        from ``decision_function`` where it exists, else the log of
+        ``predict_proba`` (which must return probabilities: a 1-D output is
+        read as the probability of the second of two classes). A function
+        ``f(X) -> probabilities``, or a model with ``predict_proba`` and no
+        ``classes_``, is read with one column per class of ``y`` in sorted
+        order; a function's outputs are never cached. ``"self"``: the
+        student's own architecture, trained on the labels (born-again
+        distillation, see ``n_generations``).
     student : estimator or None, default=None
         The model to train, cloned in ``fit``. Any classifier whose ``fit``
         takes ``sample_weight``, any regressor (fit on the class
         probabilities), a neural net (:class:`~skdistill.MLPStudentClassifier`
         or a skorch ``NeuralNetClassifier``, trained with the KD loss), or a
         Pipeline ending in one. ``None`` means
-        ``DecisionTreeClassifier(max_depth=6)``: 64 leaves stay readable, and
-        distilled trees gain the most over label-fit ones from depth 6 on,
-        where trees fit on labels start to overfit.
+        ``DecisionTreeClassifier(max_depth=6)``: 64 leaves stay readable.
     temperature : float, default=1.0
         Softening of the teacher's distribution, ``softmax(logits / T)``. The
-        default 1.0 copies the teacher's probabilities as they are: students
-        that learn a distribution directly (trees, forests, linear models)
-        gained nothing from T > 1 in our measurements, and the softening is
-        undone at prediction. Tune it like any hyperparameter.
+        student learns the softened distribution and answers at T = 1: trees
+        and forests have their leaves set from the untempered targets, nets
+        learn logits, and other students have the temperature undone. Tune it
+        like any hyperparameter.
     alpha : float, default=0.5
         Weight of the teacher's soft targets against the true labels (1.0 is
-        pure imitation, 0.0 ignores the teacher). The default 0.5 balances
-        fidelity and accuracy, and keeps the labels' signal where the teacher
-        is overconfident on its own training rows.
-    strategy : {"auto", "kd_loss", "weighted_rows", "soft_regression"}, default="auto"
+        pure imitation, 0.0 ignores the teacher). 0.5 keeps the labels' signal
+        where the teacher is overconfident on its own training rows.
+    strategy : {{"auto", "kd_loss", "lightgbm", "weighted_rows", "soft_regression"}}, \
+default="auto"
         How the student learns the soft targets. ``"kd_loss"`` trains a
         neural net on ``alpha * T^2 * KL(teacher_T || student_T) + (1 - alpha)
         * CE(y, student)``, with early stopping on held-out rows judged by
         fidelity to the teacher; a skorch student is trained with this loss
         in place of its criterion, and the one passed is left untouched.
-        ``"weighted_rows"`` repeats
-        each row once per plausible class with its soft probability as sample
-        weight (exact soft cross-entropy for logistic regression, soft Gini
-        for trees); ``"soft_regression"`` fits a regressor to the
-        probabilities. ``"auto"`` picks the first that fits the student.
-    assistant : estimator or None, default=None
-        A teacher assistant (Mirzadeh et al. 2020): a model between teacher
-        and student in size, distilled from the teacher first; the student
-        is then distilled from it, on the same rows and with the same
-        settings. Meant for a large gap (a 1,000-tree ensemble into a
-        depth-3 tree); its size is a hyperparameter like any other
-        (``assistant__max_depth`` in a grid). ``None`` distils directly.
-    n_generations : int, default=1
-        Rounds of distillation into the student's architecture, each
-        round's student teaching a fresh copy in the next (born-again
-        networks, Furlanello et al. 2018). With ``teacher="self"`` the first
-        teacher is the student itself trained on the labels. Each generation
-        draws its own seed from ``random_state`` for the student's unset
-        random states; a ``random_state`` set on the student is kept, so its
-        generations then start from the same initial state.
-    augment : {None, "munge", "resample", "gaussian"} or object, default=None
-        How to draw a transfer set: extra rows, like the training rows, that
-        the teacher labels so the student sees it answer where the training
-        data are thin. ``"munge"`` is :class:`~skdistill.augment.Munge`,
-        ``"resample"`` :class:`~skdistill.augment.ColumnResample`,
-        ``"gaussian"`` :class:`~skdistill.augment.GaussianNoise`, each with
-        its defaults; any object with ``sample(X, n_rows, random_state)``
-        (cloned in ``fit``) works too. ``None`` trains on the real rows (and
-        ``X_unlabeled``) only. Augmented rows are drawn from ``X`` and
-        ``X_unlabeled`` together; dense arrays and DataFrames only. The
-        default is ``None`` because the gain depends on the student and the
-        teacher then labels ``augment_size`` times more rows: over seven real
-        datasets, ``"munge"`` at 5x raised depth-6 trees' fidelity to a
-        LightGBM teacher by 0.65 points and their test score by 1.35 on
-        average (worst case -0.2), but did not help depth-4 trees and cost
-        50x15 LightGBM students about 0.2 points of fidelity; for MLP
-        students over eight datasets, ``"resample"`` at 5x raised the test
-        score by 0.97 points (worst case -0.3), ``"munge"`` by 0.59 (worst
-        -1.1). Try ``"munge"`` for tree students of depth 6 or more and
-        ``"resample"`` for MLPs.
-    augment_size : int or float, default=5.0
-        How many rows to draw: a float is a multiple of the number of rows of
-        ``X`` (at most 100), an int a number of rows. Capped at 2,000,000
-        rows, with a warning, to bound memory. Ignored when ``augment=None``.
-        5x gained as much as 10x in our measurements, and more than 1x.
-    transfer_weight : float, default=1.0
-        Total sample weight of the augmented and unlabelled rows, relative to
-        the total weight of the real rows (so with 1.0 they count as much as
-        the training data together, whatever their number). These rows learn
-        from the teacher alone; ``alpha`` applies to the real rows. 1.0 keeps
-        the labels' signal whatever the transfer set's size, and beat giving
-        each augmented row the weight of a real one (5.0 at 5x) for every
-        student we measured.
-    n_jobs : int or None, default=None
-        Parallel teacher calls (joblib, threads preferred) on chunks of
-        50,000 rows. ``None`` means 1 unless in a ``joblib.parallel_config``
-        context; -1 uses every core.
-    verbose : int, default=0
-        Print the time taken to draw augmented rows and the progress of
-        teacher inference on large sets.
-    random_state : int, RandomState instance or None, default=None
-        Seeds every ``random_state`` left at None in the teacher (when fitted
-        here) and the student, and torch for neural students (inside
-        ``torch.random.fork_rng``), so the same value gives the same model.
+        ``"lightgbm"`` grows a LightGBM student on a soft cross-entropy.
+        ``"weighted_rows"`` repeats each row once per plausible class with its
+        soft probability as sample weight (exact soft cross-entropy for
+        logistic regression, soft Gini for trees); ``"soft_regression"`` fits
+        a regressor to the probabilities. ``"auto"`` picks the first that fits
+        the student.{docs.CHAIN_PARAMETERS}{docs.TRANSFER_PARAMETERS}{docs.RUN_PARAMETERS}
 
     Attributes
-    ----------
-    teacher_ : object
-        The teacher that gave the targets: the one passed if it was fitted,
-        else the clone fitted in ``fit``.
-    student_ : estimator
-        The fitted student.
-    strategy_ : str
-        The strategy that trained the student.
-    stages_ : list of fitted distillers
-        The models before the student in the chain, in order: the
-        assistant, then each earlier generation, each a fitted distiller
-        whose ``student_`` it is (it predicts like one). Empty with no
-        assistant and one generation.
+    ----------{docs.FITTED_ATTRIBUTES}
     classes_ : ndarray of shape (n_classes,)
-        Class labels, from ``y``.
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during fit, when X has string column names.
+        Class labels, from ``y``.{docs.FEATURE_ATTRIBUTES}
 
     See Also
     --------
@@ -429,6 +396,8 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
     (2, 2)
     """
 
+    _kind = "classifier"
+    _strategies = CLASSIFICATION_STRATEGIES
     _parameter_constraints = {
         **_BaseDistiller._parameter_constraints,
         "temperature": [Interval(Real, 0, None, closed="neither")],
@@ -475,8 +444,11 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         return DecisionTreeClassifier(max_depth=6)
 
     @_fit_context(prefer_skip_nested_validation=False)
+    @atomic_fit
     def fit(self, X, y, sample_weight=None, X_unlabeled=None):
         """Fit the teacher if needed, then the student on the soft targets.
+
+        A fit that raises leaves the distiller as it was before the call.
 
         Parameters
         ----------
@@ -499,27 +471,17 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         """
         X, y, sample_weight = self._validate_fit_data(X, y, sample_weight, y_numeric=False)
         check_classification_targets(y)
-        self.classes_, y_encoded = np.unique(y, return_inverse=True)
-        self.teacher_ = self._fit_teacher(X, y, sample_weight, "classifier")
-        transfer = self._transfer_rows(X, X_unlabeled)
-        self._fit_chain(X, y_encoded, sample_weight, transfer, CLASSIFICATION_STRATEGIES)
-        return self
+        self.classes_, codes = np.unique(y, return_inverse=True)
+        return self._fit_distillation(X, y, sample_weight, X_unlabeled, targets=codes)
 
-    def _lesson_from(self, teacher, X, y, sample_weight, transfer, cache):
-        def ask(rows, cache):
-            return teacher_logits(teacher, rows, self.classes_, n_jobs=self.n_jobs,
-                                  verbose=self.verbose, cache=cache)
-
-        logits = ask(X, cache)
-        transfer_logits = None
-        if transfer is not None:
-            transfer_logits = ask(transfer, cache and self._caches_transfer())
-        return self._lesson(X, y, logits, sample_weight, transfer, transfer_logits,
-                            temperature=self.temperature, teacher=teacher)
+    def _ask(self, teacher, X, cache):
+        return teacher_logits(teacher, X, self.classes_, n_jobs=self.n_jobs,
+                              verbose=self.verbose, cache=cache)
 
     @property
     def _strategy(self):
-        return CLASSIFICATION_STRATEGIES[self.strategy_]
+        """The fitted strategy: how to read the student at T = 1."""
+        return self._strategy_class(self.strategy_)(len(self.classes_), self.temperature)
 
     @available_if(_student_has("predict_proba"))
     def predict_proba(self, X):
@@ -536,13 +498,22 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
             Probabilities, columns in the order of ``classes_``.
         """
         check_is_fitted(self)
-        X = self._validate_X(X, reset=False)
-        return self._strategy.predict_proba(
-            self.student_, X, len(self.classes_), self.temperature
-        )
+        return self._strategy.predict_proba(self.student_, self._validate_X(X, reset=False))
 
+    @available_if(_student_has("predict_proba"))
     def predict_log_proba(self, X):
-        """Log of :meth:`predict_proba`."""
+        """Log of :meth:`predict_proba`.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Log-probabilities, columns in the order of ``classes_``.
+        """
         return np.log(self.predict_proba(X))
 
     @available_if(_student_has("decision_function"))
@@ -560,10 +531,7 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
             Margins; one column for binary problems, as in scikit-learn.
         """
         check_is_fitted(self)
-        X = self._validate_X(X, reset=False)
-        return self._strategy.decision_function(
-            self.student_, X, len(self.classes_), self.temperature
-        )
+        return self._strategy.decision_function(self.student_, self._validate_X(X, reset=False))
 
     def predict(self, X):
         """Most probable class.
@@ -579,24 +547,25 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
             Labels from ``classes_``.
         """
         check_is_fitted(self)
-        X = self._validate_X(X, reset=False)
-        codes = self._strategy.predict(self.student_, X, len(self.classes_))
+        codes = self._strategy.predict(self.student_, self._validate_X(X, reset=False))
         return self.classes_[codes]
 
 
 class DistilledRegressor(RegressorMixin, _BaseDistiller):
-    """A student regressor trained on a blend of a teacher's predictions and y.
+    __doc__ = f"""A student regressor trained on a blend of a teacher's predictions and y.
 
     The student learns ``alpha * teacher.predict(X) + (1 - alpha) * y``.
+{docs.TEACHER_CONTRACT}
 
     Parameters
     ----------
-    teacher : estimator, list of estimators, "self" or None, default=None
+    teacher : estimator, list of estimators, callable, "self" or None, default=None
         The model to imitate. A *fitted* teacher is used as given, never
         refit or copied; an unfitted one is cloned and fitted on ``(X, y)``;
         ``None`` means ``HistGradientBoostingRegressor()``. Any scikit-learn
         regressor or Pipeline ending in one, LightGBM (including a raw
-        ``Booster``), XGBoost and CatBoost models, a
+        ``Booster``), XGBoost and CatBoost models, a skorch net or torch
+        module, a function ``f(X) -> predictions`` (never cached), a
         :class:`~skdistill.TeacherEnsemble` or a list (averaged). ``"self"``:
         the student's own architecture, trained on the labels (born-again
         distillation, see ``n_generations``).
@@ -610,88 +579,17 @@ class DistilledRegressor(RegressorMixin, _BaseDistiller):
         predictions are smoother than y, which helps small students; 0.5
         keeps the labels' signal where the teacher fits its own training rows
         too closely.
-    strategy : {"auto", "kd_loss", "blended_regression"}, default="auto"
+    strategy : {{"auto", "kd_loss", "lightgbm", "blended_regression"}}, default="auto"
         How the student learns; ``"auto"`` picks the first that fits.
         ``"kd_loss"`` trains a neural net on ``alpha * (f - teacher)^2 +
         (1 - alpha) * (f - y)^2`` (the squared error to the blended target),
         with early stopping on held-out rows judged by the error to the
-        teacher; ``"blended_regression"`` fits any regressor to the blend.
-    assistant : estimator or None, default=None
-        A teacher assistant (Mirzadeh et al. 2020): a model between teacher
-        and student in size, distilled from the teacher first; the student
-        is then distilled from it, on the same rows and with the same
-        settings. Meant for a large gap (a 1,000-tree ensemble into a
-        depth-3 tree); its size is a hyperparameter like any other
-        (``assistant__max_depth`` in a grid). ``None`` distils directly.
-    n_generations : int, default=1
-        Rounds of distillation into the student's architecture, each
-        round's student teaching a fresh copy in the next (born-again
-        networks, Furlanello et al. 2018). With ``teacher="self"`` the first
-        teacher is the student itself trained on the labels. Each generation
-        draws its own seed from ``random_state`` for the student's unset
-        random states; a ``random_state`` set on the student is kept, so its
-        generations then start from the same initial state.
-    augment : {None, "munge", "resample", "gaussian"} or object, default=None
-        How to draw a transfer set: extra rows, like the training rows, that
-        the teacher labels so the student sees it answer where the training
-        data are thin. ``"munge"`` is :class:`~skdistill.augment.Munge`,
-        ``"resample"`` :class:`~skdistill.augment.ColumnResample`,
-        ``"gaussian"`` :class:`~skdistill.augment.GaussianNoise`, each with
-        its defaults; any object with ``sample(X, n_rows, random_state)``
-        (cloned in ``fit``) works too. ``None`` trains on the real rows (and
-        ``X_unlabeled``) only. Augmented rows are drawn from ``X`` and
-        ``X_unlabeled`` together; dense arrays and DataFrames only. The
-        default is ``None`` because the gain depends on the student and the
-        teacher then labels ``augment_size`` times more rows: over seven real
-        datasets, ``"munge"`` at 5x raised depth-6 trees' fidelity to a
-        LightGBM teacher by 0.65 points and their test score by 1.35 on
-        average (worst case -0.2), but did not help depth-4 trees and cost
-        50x15 LightGBM students about 0.2 points of fidelity; for MLP
-        students over eight datasets, ``"resample"`` at 5x raised the test
-        score by 0.97 points (worst case -0.3), ``"munge"`` by 0.59 (worst
-        -1.1). Try ``"munge"`` for tree students of depth 6 or more and
-        ``"resample"`` for MLPs.
-    augment_size : int or float, default=5.0
-        How many rows to draw: a float is a multiple of the number of rows of
-        ``X`` (at most 100), an int a number of rows. Capped at 2,000,000
-        rows, with a warning, to bound memory. Ignored when ``augment=None``.
-        5x gained as much as 10x in our measurements, and more than 1x.
-    transfer_weight : float, default=1.0
-        Total sample weight of the augmented and unlabelled rows, relative to
-        the total weight of the real rows (so with 1.0 they count as much as
-        the training data together, whatever their number). These rows learn
-        from the teacher alone; ``alpha`` applies to the real rows. 1.0 keeps
-        the labels' signal whatever the transfer set's size, and beat giving
-        each augmented row the weight of a real one (5.0 at 5x) for every
-        student we measured.
-    n_jobs : int or None, default=None
-        Parallel teacher calls (joblib, threads preferred) on chunks of
-        50,000 rows. ``None`` means 1 unless in a ``joblib.parallel_config``
-        context; -1 uses every core.
-    verbose : int, default=0
-        Print the time taken to draw augmented rows and the progress of
-        teacher inference on large sets.
-    random_state : int, RandomState instance or None, default=None
-        Seeds every ``random_state`` left at None in the teacher (when fitted
-        here) and the student.
+        teacher; ``"lightgbm"`` and ``"blended_regression"`` fit a LightGBM
+        model or any regressor to the blend.{docs.CHAIN_PARAMETERS}\
+{docs.TRANSFER_PARAMETERS}{docs.RUN_PARAMETERS}
 
     Attributes
-    ----------
-    teacher_ : object
-        The teacher that gave the targets.
-    student_ : estimator
-        The fitted student.
-    strategy_ : str
-        The strategy that trained the student.
-    stages_ : list of fitted distillers
-        The models before the student in the chain, in order: the
-        assistant, then each earlier generation, each a fitted distiller
-        whose ``student_`` it is (it predicts like one). Empty with no
-        assistant and one generation.
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during fit, when X has string column names.
+    ----------{docs.FITTED_ATTRIBUTES}{docs.FEATURE_ATTRIBUTES}
 
     See Also
     --------
@@ -709,6 +607,8 @@ class DistilledRegressor(RegressorMixin, _BaseDistiller):
     (3,)
     """
 
+    _kind = "regressor"
+    _strategies = REGRESSION_STRATEGIES
     _parameter_constraints = {
         **_BaseDistiller._parameter_constraints,
         "strategy": [StrOptions({"auto", *REGRESSION_STRATEGIES})],
@@ -752,8 +652,11 @@ class DistilledRegressor(RegressorMixin, _BaseDistiller):
         return DecisionTreeRegressor(max_depth=6)
 
     @_fit_context(prefer_skip_nested_validation=False)
+    @atomic_fit
     def fit(self, X, y, sample_weight=None, X_unlabeled=None):
         """Fit the teacher if needed, then the student on the blended targets.
+
+        A fit that raises leaves the distiller as it was before the call.
 
         Parameters
         ----------
@@ -774,23 +677,16 @@ class DistilledRegressor(RegressorMixin, _BaseDistiller):
             The fitted distiller.
         """
         X, y, sample_weight = self._validate_fit_data(X, y, sample_weight, y_numeric=True)
-        self.teacher_ = self._fit_teacher(X, y, sample_weight, "regressor")
-        transfer = self._transfer_rows(X, X_unlabeled)
-        y = np.asarray(y, dtype=np.float64)
-        self._fit_chain(X, y, sample_weight, transfer, REGRESSION_STRATEGIES)
-        return self
+        return self._fit_distillation(X, y, sample_weight, X_unlabeled,
+                                      targets=np.asarray(y, dtype=np.float64))
 
-    def _lesson_from(self, teacher, X, y, sample_weight, transfer, cache):
-        def ask(rows, cache):
-            return teacher_predictions(teacher, rows, n_jobs=self.n_jobs, verbose=self.verbose,
-                                       cache=cache)
+    def _ask(self, teacher, X, cache):
+        return teacher_predictions(teacher, X, n_jobs=self.n_jobs, verbose=self.verbose,
+                                   cache=cache)
 
-        predictions = ask(X, cache)
-        transfer_predictions = None
-        if transfer is not None:
-            transfer_predictions = ask(transfer, cache and self._caches_transfer())
-        return self._lesson(X, y, predictions, sample_weight, transfer, transfer_predictions,
-                            teacher=teacher)
+    @property
+    def _strategy(self):
+        return self._strategy_class(self.strategy_)()
 
     def predict(self, X):
         """The student's predictions.
@@ -806,5 +702,4 @@ class DistilledRegressor(RegressorMixin, _BaseDistiller):
             Predicted values.
         """
         check_is_fitted(self)
-        X = self._validate_X(X, reset=False)
-        return REGRESSION_STRATEGIES[self.strategy_].predict(self.student_, X)
+        return self._strategy.predict(self.student_, self._validate_X(X, reset=False))

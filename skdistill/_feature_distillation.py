@@ -16,7 +16,7 @@ import torch.nn.functional as F
 from sklearn.pipeline import Pipeline
 
 from ._nets import evaluating, module_device
-from ._skorch_students import as_float32, is_skorch_net
+from ._torch import as_float32, is_skorch_net
 
 
 def _last_linear(module):

@@ -1,12 +1,40 @@
-"""Fitting a model, or a Pipeline's last step, with sample weights."""
+"""Fitting models the distiller is handed: teachers fitted only when unfitted, students with weights.
 
+A fitted teacher is used as given and shared by ``clone``; an unfitted one
+is cloned, seeded and fitted. Students (or a Pipeline's last step) receive
+the sample weights the strategies compute.
+"""
+
+from sklearn.base import clone
 from sklearn.utils.validation import has_fit_parameter
+
+from ._adapters import is_fitted
+from ._seeding import seed_unset_random_states
+from ._torch import is_skorch_net, skorch_targets, torch_ready
 
 
 def final_step(model):
     """The model that does the learning: a Pipeline's last step, or ``model``."""
     steps = getattr(model, "steps", None)
     return steps[-1][1] if steps else model
+
+
+def leading_steps(model):
+    """A Pipeline's steps before the last, as a Pipeline; None for a bare model."""
+    steps = getattr(model, "steps", None)
+    return model[:-1] if steps and len(steps) > 1 else None
+
+
+def fit_leading_steps(model, X, y):
+    """Fit a Pipeline's steps before the last on ``(X, y)``; the rows its last step sees."""
+    preprocessing = leading_steps(model)
+    return X if preprocessing is None else preprocessing.fit_transform(X, y)
+
+
+def last_step_input(model, X):
+    """``X`` through a fitted Pipeline's steps before the last (``X`` for a bare model)."""
+    preprocessing = leading_steps(model)
+    return X if preprocessing is None else preprocessing.transform(X)
 
 
 def accepts_sample_weight(model):
@@ -18,10 +46,13 @@ def accepts_sample_weight(model):
 
 
 def fit_with_weight(model, X, y, sample_weight=None, role="student"):
-    """``model.fit(X, y)`` with ``sample_weight`` routed to where it applies.
+    """``model.fit(X, y)`` with ``sample_weight`` sent to the step that learns.
 
-    A Pipeline receives it as ``<last step>__sample_weight``. A model that
-    cannot take weights raises rather than silently ignoring them.
+    A Pipeline receives it as ``<last step>__sample_weight``: these are the
+    weights the distiller computes for its own student (row expansion,
+    transfer sets), so they go to the learner whatever metadata routing
+    says. A model that cannot take weights raises rather than silently
+    ignoring them.
     """
     if sample_weight is None:
         return model.fit(X, y)
@@ -34,3 +65,31 @@ def fit_with_weight(model, X, y, sample_weight=None, role="student"):
     steps = getattr(model, "steps", None)
     key = f"{steps[-1][0]}__sample_weight" if steps else "sample_weight"
     return model.fit(X, y, **{key: sample_weight})
+
+
+def share_if_fitted(teacher):
+    """What ``clone`` should hold in place of ``teacher``.
+
+    A fitted teacher is shared by reference (the way
+    :class:`sklearn.frozen.FrozenEstimator` clones to itself); an unfitted one
+    is cloned like any other parameter.
+    """
+    if isinstance(teacher, (list, tuple)):
+        return type(teacher)(share_if_fitted(member) for member in teacher)
+    if teacher is None or isinstance(teacher, str) or is_fitted(teacher):
+        return teacher
+    return clone(teacher)
+
+
+def fitted_teacher(teacher, X, y, sample_weight=None, random_state=None):
+    """``teacher`` itself when fitted, else a clone of it fitted on ``(X, y)``.
+
+    ``random_state`` seeds the clone's unset random states (see
+    :func:`~skdistill._seeding.seed_unset_random_states`).
+    """
+    if is_fitted(teacher):
+        return teacher
+    fitted = seed_unset_random_states(clone(teacher), random_state)
+    if is_skorch_net(fitted):
+        X, y = torch_ready(fitted, X), skorch_targets(fitted, y)
+    return fit_with_weight(fitted, X, y, sample_weight, role="teacher")

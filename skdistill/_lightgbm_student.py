@@ -18,9 +18,10 @@ from sklearn.base import is_classifier, is_regressor
 from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils.class_weight import compute_sample_weight
 
-from ._fitting import final_step
+from ._fitting import final_step, fit_leading_steps
 from ._optional import comes_from, import_optional
-from ._soft_targets import PROBA_FLOOR, sharpen, tempered_softmax
+from ._soft_targets import PROBA_FLOOR, tempered_softmax
+from ._strategy import ClassifierStrategy, RegressorStrategy
 
 # Share of the rows held out to measure fidelity when the student asks for
 # early stopping (LightGBM's ``early_stopping_round`` or an alias): the same
@@ -105,14 +106,6 @@ def _split(model, n_rows):
     return np.sort(order[n_held_out:]), np.sort(order[:n_held_out])
 
 
-def _prefit_preprocessing(student, X, y):
-    """Fit a Pipeline's leading steps; return the final model and its input."""
-    steps = getattr(student, "steps", None)
-    if not steps:
-        return student, X
-    return steps[-1][1], student[:-1].fit_transform(X, y)
-
-
 def _held_out_set(model, X, y, sample_weight):
     """The ``fit`` arguments naming a validation set, for this LightGBM version."""
     if "eval_X" in signature(model.fit).parameters:  # LightGBM >= 4.7 deprecates eval_set
@@ -137,7 +130,7 @@ def _subset(array, rows):
     return _safe_indexing(array, rows)
 
 
-class LightGBMClassifierStudent:
+class LightGBMClassifierStudent(ClassifierStrategy):
     """``LGBMClassifier`` students (alone or ending a Pipeline).
 
     Binary targets go through LightGBM's ``cross_entropy`` objective, which
@@ -161,7 +154,7 @@ class LightGBMClassifierStudent:
 
     def fit(self, student, lesson):
         lightgbm = import_optional("lightgbm")
-        model, X = _prefit_preprocessing(student, lesson.X, lesson.y)
+        model, X = final_step(student), fit_leading_steps(student, lesson.X, lesson.y)
         if lesson.n_classes > 2 and len(lesson.y) >= _MAX_ROWS:
             raise ValueError(
                 f"A multiclass LightGBM student takes at most {_MAX_ROWS} rows; "
@@ -216,17 +209,11 @@ class LightGBMClassifierStudent:
         )
         return learner.booster_
 
-    def predict_proba(self, student, X, n_classes, temperature):
-        return sharpen(student.predict_proba(X), temperature)
-
-    def predict(self, student, X, n_classes):
-        return np.argmax(student.predict_proba(X), axis=1)
-
-    def decision_function(self, student, X, n_classes, temperature):
-        return temperature * np.asarray(student.decision_function(X), dtype=np.float64)
+    def student_proba(self, student, X):
+        return student.predict_proba(X)
 
 
-class LightGBMRegressorStudent:
+class LightGBMRegressorStudent(RegressorStrategy):
     """``LGBMRegressor`` students (alone or ending a Pipeline).
 
     The student learns ``alpha * teacher + (1 - alpha) * y``. When it sets
@@ -242,7 +229,7 @@ class LightGBMRegressorStudent:
         return is_lightgbm_model(student, "regressor")
 
     def fit(self, student, lesson):
-        model, X = _prefit_preprocessing(student, lesson.X, lesson.y)
+        model, X = final_step(student), fit_leading_steps(student, lesson.X, lesson.y)
         train, held_out = _split(model, len(lesson.y))
         targets = lesson.blended_regression_targets()
         eval_kwargs = {}
@@ -260,6 +247,3 @@ class LightGBMRegressorStudent:
             **eval_kwargs,
         )
         return student
-
-    def predict(self, student, X):
-        return student.predict(X)

@@ -9,23 +9,12 @@ from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
-from ._optional import import_optional
-
-_MAX_SEED = np.iinfo(np.int32).max
-
-
-def torch_nets():
-    """``skdistill._nets``, importing torch and skorch on first use."""
-    import_optional("torch")
-    import_optional("skorch")
-    from . import _nets
-
-    return _nets
+from ._torch import torch_nets
+from ._transactions import atomic_fit
 
 
 def auto_hidden_layer_sizes(n_features):
@@ -172,12 +161,10 @@ class _MLPStudent(BaseEstimator):
                feature_teaching=None):
         """Build the net and fit it on the packed ``targets``; sets ``net_``."""
         nets = torch_nets()
-        seeds = [None] * 3
-        if self.random_state is not None:
-            seeds = check_random_state(self.random_state).randint(_MAX_SEED, size=3).tolist()
-        with nets.seeded_torch(seeds[0]):
+
+        def build(shuffle_seed, split_seed):
             module, module_params = self._module_and_params(n_outputs)
-            net = nets.make_distillation_net(
+            return nets.make_distillation_net(
                 module,
                 module_params=module_params,
                 task=task,
@@ -194,16 +181,14 @@ class _MLPStudent(BaseEstimator):
                 against=against,
                 target_scale=target_scale,
                 lr_schedule=self.lr_schedule,
-                shuffle_seed=seeds[1],
-                split_seed=seeds[2],
+                shuffle_seed=shuffle_seed,
+                split_seed=split_seed,
                 device=self.device,
                 verbose=self.verbose,
                 feature_teaching=feature_teaching,
             )
-            try:
-                self.net_ = net.fit(X, targets)
-            finally:
-                net.remove_layer_tap()
+
+        self.net_ = nets.fit_seeded(build, X, targets, self.random_state)
         self.n_epochs_ = len(self.net_.history)
         return self
 
@@ -339,6 +324,7 @@ class MLPStudentClassifier(ClassifierMixin, _MLPStudent):
     """
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @atomic_fit
     def fit(self, X, y, sample_weight=None):
         """Train on the labels.
 
@@ -364,9 +350,29 @@ class MLPStudentClassifier(ClassifierMixin, _MLPStudent):
         targets = torch_nets().pack_targets(codes, sample_weight)
         return self._train(X, targets, len(self.classes_), "classification", "labels")
 
-    def _fit_lesson(self, X, lesson, alpha):
-        self._validate_params()
-        X = self._validate_X(X, reset=True)
+    @_fit_context(prefer_skip_nested_validation=True)
+    @atomic_fit
+    def fit_lesson(self, lesson):
+        """Learn from a distiller's lesson with the knowledge-distillation loss.
+
+        The student protocol the distillers use (the ``"kd_loss"`` strategy):
+        ``lesson`` holds the rows (already through a Pipeline's leading
+        steps), the class codes, the teacher's logits, ``alpha``, the
+        temperature and the row weights. The student learns class codes
+        ``0 .. K-1``; the distiller maps them to its ``classes_``.
+
+        Parameters
+        ----------
+        lesson : skdistill._strategy.Lesson
+            What to learn from.
+
+        Returns
+        -------
+        self : MLPStudentClassifier
+            The fitted student.
+        """
+        X = self._validate_X(lesson.X, reset=True)
+        alpha = lesson.alpha_per_row()
         self.classes_ = np.arange(lesson.n_classes)
         labels = np.where(alpha < 1.0, lesson.y, 0)
         features = self._teacher_features(lesson)
@@ -463,6 +469,7 @@ class MLPStudentRegressor(RegressorMixin, _MLPStudent):
     """
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @atomic_fit
     def fit(self, X, y, sample_weight=None):
         """Train on the targets.
 
@@ -487,9 +494,28 @@ class MLPStudentRegressor(RegressorMixin, _MLPStudent):
         targets = torch_nets().pack_targets(self._scaled(y), sample_weight)
         return self._train(X, targets, 1, "regression", "labels", target_scale=self.y_scale_)
 
-    def _fit_lesson(self, X, lesson, alpha):
-        self._validate_params()
-        X = self._validate_X(X, reset=True)
+    @_fit_context(prefer_skip_nested_validation=True)
+    @atomic_fit
+    def fit_lesson(self, lesson):
+        """Learn from a distiller's lesson: the squared error to the blended target.
+
+        The student protocol the distillers use (the ``"kd_loss"`` strategy):
+        ``lesson`` holds the rows (already through a Pipeline's leading
+        steps), the targets, the teacher's predictions, ``alpha`` and the row
+        weights.
+
+        Parameters
+        ----------
+        lesson : skdistill._strategy.Lesson
+            What to learn from.
+
+        Returns
+        -------
+        self : MLPStudentRegressor
+            The fitted student.
+        """
+        X = self._validate_X(lesson.X, reset=True)
+        alpha = lesson.alpha_per_row()
         teacher = np.asarray(lesson.teacher_output, dtype=np.float64)
         y = np.where(alpha < 1.0, lesson.y, teacher)
         self._set_target_scale(alpha * teacher + (1.0 - alpha) * y)

@@ -20,6 +20,8 @@ from skorch import NeuralNet
 from skorch.callbacks import Callback, EarlyStopping, LRScheduler
 from skorch.utils import to_tensor
 
+from ._seeding import spawn_seeds
+
 LABEL, WEIGHT, ALPHA, REFERENCE = 0, 1, 2, 3
 
 _ACTIVATIONS = {"relu": torch.nn.ReLU, "gelu": torch.nn.GELU, "tanh": torch.nn.Tanh,
@@ -426,6 +428,23 @@ def training_callbacks(task, against, early_stopping, patience, output_kind="log
             policy=torch.optim.lr_scheduler.CosineAnnealingLR, T_max=max_epochs
         )))
     return callbacks
+
+
+def fit_seeded(build_net, X, targets, random_state):
+    """Build a net and train it, every torch draw seeded from ``random_state``.
+
+    ``build_net(shuffle_seed=..., split_seed=...)`` builds the net inside the
+    seeded context, so the initial weights are drawn from it too; batch order
+    and the held-out rows get seeds of their own. Feature hooks are removed
+    after training, whatever happens.
+    """
+    init_seed, shuffle_seed, split_seed = spawn_seeds(random_state, 3)
+    with seeded_torch(init_seed):
+        net = build_net(shuffle_seed=shuffle_seed, split_seed=split_seed)
+        try:
+            return net.fit(X, targets)
+        finally:
+            net.remove_layer_tap()
 
 
 @contextmanager

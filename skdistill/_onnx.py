@@ -21,6 +21,8 @@ from sklearn.utils.validation import check_is_fitted
 from ._fitting import final_step
 from ._optional import import_optional
 from ._soft_targets import PROBA_FLOOR
+from ._strategy import temperature_to_undo
+from ._torch import output_kind
 
 # The opset both converters write when the caller does not choose one: the
 # joined graphs of a neural Pipeline must agree on it, and torch's exporter
@@ -83,7 +85,7 @@ def to_onnx(distiller, X_sample, *, target_opset=None):
     elif distiller.strategy_ in ("weighted_rows", "lightgbm"):
         onnx_model = _sklearn_graph(distiller.student_, X_sample, opset,
                                     lightgbm=distiller.strategy_ == "lightgbm", zipmap=False)
-        output = _untempered_probabilities(onnx_model, distiller.temperature)
+        output = _untempered_probabilities(onnx_model, temperature_to_undo(distiller))
     else:
         raise ValueError(
             f"to_onnx exports students trained by the 'weighted_rows', 'lightgbm' or "
@@ -296,8 +298,6 @@ def _torch_graph(module, n_features, opset):
 
 def _probabilities_from(onnx, model, net):
     """Append the softmax a logit-returning classifier net needs; name of the probabilities."""
-    from ._skorch_students import output_kind
-
     if getattr(net, "net_", None) is None and output_kind(net) == "probabilities":
         return "outputs"
     model.graph.node.append(onnx.helper.make_node("Softmax", ["outputs"], ["probabilities"],

@@ -3,7 +3,9 @@
 import numpy as np
 from sklearn.utils import check_random_state
 
-_MAX_SEED = np.iinfo(np.int32).max
+# Seeds handed to estimators and torch fit in a signed 32-bit integer, as
+# numpy's legacy RandomState and every scikit-learn ``random_state`` take.
+MAX_SEED = np.iinfo(np.int32).max
 
 
 def seed_unset_random_states(estimator, random_state):
@@ -25,11 +27,34 @@ def seed_unset_random_states(estimator, random_state):
         return estimator
     rng = check_random_state(random_state)
     unset = {
-        name: rng.randint(_MAX_SEED)
+        name: rng.randint(MAX_SEED)
         for name, value in sorted(estimator.get_params(deep=True).items())
         if (name == "random_state" or name.endswith("__random_state")) and value is None
     }
     return estimator.set_params(**unset) if unset else estimator
+
+
+def spawn_seeds(random_state, n_seeds):
+    """``n_seeds`` independent int seeds from ``random_state``; all None when it is None.
+
+    None leaves the randomness to each library's global generator, as the
+    user asked; an int always gives the same seeds, a ``RandomState`` advances.
+    The seeds are children of one :class:`numpy.random.SeedSequence`, so they
+    are independent streams, not neighbouring draws of one.
+
+    Examples
+    --------
+    >>> from skdistill._seeding import spawn_seeds
+    >>> spawn_seeds(0, 3) == spawn_seeds(0, 3)
+    True
+    >>> spawn_seeds(None, 2)
+    [None, None]
+    """
+    if random_state is None:
+        return [None] * n_seeds
+    entropy = check_random_state(random_state).randint(MAX_SEED)
+    children = np.random.SeedSequence(int(entropy)).spawn(n_seeds)
+    return [int(child.generate_state(1)[0] % MAX_SEED) for child in children]
 
 
 def derived_seed(random_state):
@@ -38,6 +63,4 @@ def derived_seed(random_state):
     For randomness outside ``random_state`` parameters (torch nets): None
     leaves it to the library's global generator, as the user asked.
     """
-    if random_state is None:
-        return None
-    return int(check_random_state(random_state).randint(_MAX_SEED))
+    return spawn_seeds(random_state, 1)[0]

@@ -12,14 +12,18 @@ they are, all the others summed into its dustbin. It is found for all rows
 at once by expectation-maximisation from ``q = p_g``.
 """
 
+import copy
+from numbers import Real
+
 import numpy as np
-from sklearn.base import BaseEstimator, clone
+from sklearn.base import BaseEstimator, _fit_context, clone
 from sklearn.utils import _safe_indexing, check_random_state
+from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted
 
 from ._fitting import fit_with_weight
-
-_TINY = 1e-12
+from ._soft_targets import PROBA_FLOOR
+from ._transactions import atomic_fit
 
 
 class Specialist(BaseEstimator):
@@ -74,6 +78,14 @@ class Specialist(BaseEstimator):
     (2, 10)
     """
 
+    _parameter_constraints = {
+        "estimator": [HasMethods(["fit", "predict_proba"])],
+        "classes": ["array-like"],
+        "dustbin": "no_validation",
+        "dustbin_share": [None, Interval(Real, 0, 1, closed="neither")],
+        "random_state": ["random_state"],
+    }
+
     def __init__(self, estimator, classes, dustbin="dustbin", dustbin_share=None,
                  random_state=None):
         self.estimator = estimator
@@ -82,6 +94,8 @@ class Specialist(BaseEstimator):
         self.dustbin_share = dustbin_share
         self.random_state = random_state
 
+    @_fit_context(prefer_skip_nested_validation=False)
+    @atomic_fit
     def fit(self, X, y, sample_weight=None):
         """Fit a clone of ``estimator`` on the classes and the dustbin.
 
@@ -120,9 +134,6 @@ class Specialist(BaseEstimator):
         """The rows to fit on (None: all), and how many dustbin rows each kept one stands for."""
         if self.dustbin_share is None:
             return None, 1.0
-        if not 0 < self.dustbin_share < 1:
-            raise ValueError("`dustbin_share` must be between 0 and 1 (exclusive), or None "
-                             f"to fit on every row; got {self.dustbin_share!r}.")
         dustbin = np.flatnonzero(in_dustbin)
         wanted = round(self.dustbin_share / (1 - self.dustbin_share) * (~in_dustbin).sum())
         if not 0 < wanted < len(dustbin):
@@ -139,10 +150,20 @@ class Specialist(BaseEstimator):
         return tags
 
     def ready(self):
-        """This specialist, with ``classes_`` set (a fitted ``estimator`` adopted as given)."""
-        if not hasattr(self, "estimator_"):
-            self._adopt_fitted()
-        return self
+        """This specialist with ``classes_`` set: itself when fitted here, else a
+        shallow copy that adopts the fitted ``estimator`` as given (the
+        specialist passed is left as it is)."""
+        if hasattr(self, "estimator_"):
+            return self
+        adopted = copy.copy(self)
+        adopted._adopt_fitted()
+        return adopted
+
+    def __skdistill_adapter__(self, kind):
+        raise ValueError(
+            "A Specialist teaches alongside a generalist: put it in a list of teachers (or "
+            "a TeacherEnsemble) with a model that knows every class."
+        )
 
     def _checked_classes(self):
         classes = np.asarray(self.classes)
@@ -158,7 +179,7 @@ class Specialist(BaseEstimator):
         # Undo the subsampling: the dustbin's odds grow by the factor (Hinton et al. 2015).
         proba[:, -1] *= self.dustbin_factor_
         proba /= proba.sum(axis=1, keepdims=True)
-        return np.log(np.clip(proba, _TINY, None))
+        return np.log(np.clip(proba, PROBA_FLOOR, None))
 
     def _adopt_fitted(self):
         check_is_fitted(self)
@@ -224,11 +245,11 @@ def combine(generalist_log_proba, specialists, tol=1e-9, max_iter=1000):
     for _ in range(max_iter):
         total = p_general.copy()
         for groups, p_m in views:
-            q_m = np.clip(q @ groups, _TINY, None)  # q as the specialist sees it
+            q_m = np.clip(q @ groups, PROBA_FLOOR, None)  # q as the specialist sees it
             total += q * ((p_m / q_m) @ groups.T)
         updated = total / (1 + len(views))
         converged = np.max(np.abs(updated - q)) < tol
         q = updated
         if converged:
             break
-    return np.log(np.clip(q, _TINY, None))
+    return np.log(np.clip(q, PROBA_FLOOR, None))

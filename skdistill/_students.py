@@ -1,11 +1,11 @@
-"""Student strategies: how each family of models learns from soft targets.
+"""Student strategies of scikit-learn models, and the choice of a strategy for any student.
 
-A strategy is picked by what the student can do (``choose_strategy``). Each
-one fits a student on a :class:`Lesson` (the data, the labels and the
-teacher's outputs) and reads the student's probabilities back at T = 1.
+A strategy is picked by what the student can do (``choose_strategy``):
+neural nets learn with the KD loss (``_neural_students``), LightGBM models
+with a soft cross-entropy (``_lightgbm_student``), classifiers that take
+``sample_weight`` from their rows repeated per class, and regressors from
+the probabilities or the blended targets.
 """
-
-from dataclasses import dataclass
 
 import numpy as np
 from sklearn.base import is_classifier, is_regressor
@@ -15,11 +15,12 @@ from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils import _safe_indexing, get_tags
 from sklearn.utils.validation import _num_samples
 
-from ._fitting import accepts_sample_weight, final_step, fit_with_weight
+from ._fitting import accepts_sample_weight, final_step, fit_with_weight, last_step_input
 from ._lightgbm_student import LightGBMClassifierStudent, LightGBMRegressorStudent
-from ._mlp_students import MLPStudentClassifier, MLPStudentRegressor, torch_nets
-from ._skorch_students import as_float32, fit_skorch_student, is_skorch_net
-from ._soft_targets import PROBA_FLOOR, blend, sharpen, tempered_softmax
+from ._neural_students import KDLoss, KDRegressionLoss
+from ._soft_targets import PROBA_FLOOR
+from ._strategy import ClassifierStrategy, RegressorStrategy
+from ._tree_leaves import has_leaf_values, set_node_values
 
 # Soft probabilities below this are dropped when rows are expanded per class
 # (and the rest renormalised), so memory grows with the classes a row
@@ -37,60 +38,15 @@ _EXPANSION_CHUNK = 65_536
 _FLOAT32_LEARNERS = (DecisionTreeClassifier, RandomForestClassifier, ExtraTreesClassifier)
 
 
-@dataclass
-class Lesson:
-    """What a student learns from: rows, labels and the teacher's outputs.
-
-    ``teacher_output`` holds raw logits ``(n, K)`` for classification, and
-    predictions ``(n,)`` for regression; ``y`` is integer-coded for
-    classification. Rows where ``labelled`` is False (a transfer set, rows
-    without labels) learn from the teacher alone; their ``y`` is ignored.
-    ``teacher`` is the fitted teacher, for students that learn from its
-    hidden layers as well as its outputs.
-    """
-
-    X: object
-    y: np.ndarray
-    teacher_output: np.ndarray
-    alpha: float
-    temperature: float = 1.0
-    sample_weight: np.ndarray = None
-    labelled: np.ndarray = None
-    random_state: object = None
-    teacher: object = None
-
-    def alpha_per_row(self):
-        """The teacher's share of each row's target, shape ``(n_samples,)``."""
-        alpha = np.asarray(self._alpha_per_row(), dtype=np.float64).reshape(-1)
-        return np.broadcast_to(alpha, (len(self.y),)).copy()
-
-    def _alpha_per_row(self):
-        if self.labelled is None:
-            return self.alpha
-        return np.where(self.labelled, self.alpha, 1.0)[:, None]
-
-    @property
-    def n_classes(self):
-        return self.teacher_output.shape[1]
-
-    def soft_targets(self):
-        """Blend of the tempered teacher distribution and the one-hot labels."""
-        teacher = tempered_softmax(self.teacher_output, self.temperature)
-        return blend(teacher, self.y, self._alpha_per_row(), overwrite=True)
-
-    def blended_regression_targets(self):
-        """``alpha * teacher + (1 - alpha) * y``."""
-        alpha = self._alpha_per_row()
-        alpha = alpha if np.isscalar(alpha) else alpha[:, 0]
-        return alpha * self.teacher_output + (1.0 - alpha) * self.y
-
-
-class WeightedRows:
+class WeightedRows(ClassifierStrategy):
     """Each row once per plausible class, weighted by its soft probability.
 
     Minimising the weighted log-loss (or Gini impurity) on these rows is
     exactly minimising the soft cross-entropy (or soft Gini) on the originals.
-    The student learns the tempered distribution, undone by ``sharpen``.
+    Trees and forests then have their node values set from the targets at
+    T = 1 (see ``_tree_leaves``: exact means, with the classes the expansion
+    dropped restored); other students learned the tempered distribution,
+    undone at prediction.
     """
 
     name = "weighted_rows"
@@ -101,23 +57,30 @@ class WeightedRows:
 
     def fit(self, student, lesson):
         rows, classes, weights = expand_rows(lesson.soft_targets(), lesson.sample_weight)
-        return fit_with_weight(student, _expanded_X(student, lesson.X, rows), classes, weights)
+        fit_with_weight(student, _expanded_X(student, lesson.X, rows), classes, weights)
+        if has_leaf_values(student):
+            set_node_values(final_step(student), last_step_input(student, lesson.X),
+                            lesson.soft_targets(temperature=1.0), lesson.sample_weight)
+        return student
 
-    def predict_proba(self, student, X, n_classes, temperature):
-        proba = np.zeros((_num_samples(X), n_classes))
+    def temperature_to_undo(self, student):
+        return 1.0 if has_leaf_values(student) else self.temperature
+
+    def student_proba(self, student, X):
+        proba = np.zeros((_num_samples(X), self.n_classes))
         proba[:, _student_classes(student)] = student.predict_proba(X)
-        return sharpen(proba, temperature)
+        return proba
 
-    def predict(self, student, X, n_classes):
+    def predict(self, student, X):
         # The student was fit on class codes, so its labels index classes_.
         return np.asarray(student.predict(X), dtype=np.intp)
 
-    def decision_function(self, student, X, n_classes, temperature):
+    def student_margins(self, student, X):
         scores = np.asarray(student.decision_function(X), dtype=np.float64)
         if scores.ndim == 1:
-            return temperature * scores
-        full = np.full((_num_samples(X), n_classes), -np.inf)
-        full[:, _student_classes(student)] = temperature * scores
+            return scores
+        full = np.full((_num_samples(X), self.n_classes), -np.inf)
+        full[:, _student_classes(student)] = scores
         return full
 
 
@@ -194,8 +157,12 @@ def _student_classes(student):
     return np.asarray(final_step(student).classes_, dtype=np.intp)
 
 
-class SoftRegression:
-    """A regressor fit on the soft probabilities (one output per class)."""
+class SoftRegression(ClassifierStrategy):
+    """A regressor fit on the soft probabilities (one output per class).
+
+    Trees and forests then have their node values set from the
+    probabilities at T = 1, as in :class:`WeightedRows`.
+    """
 
     name = "soft_regression"
 
@@ -204,28 +171,37 @@ class SoftRegression:
         return is_regressor(final_step(student))
 
     def fit(self, student, lesson):
-        targets = lesson.soft_targets()
-        if targets.shape[1] == 2:
-            targets = targets[:, 1]
-        elif not get_tags(student).target_tags.multi_output:
+        targets = self._columns(lesson.soft_targets())
+        if targets.ndim == 2 and not get_tags(student).target_tags.multi_output:
             student = MultiOutputRegressor(student)
-        return fit_with_weight(student, lesson.X, targets, lesson.sample_weight)
+        fit_with_weight(student, lesson.X, targets, lesson.sample_weight)
+        if has_leaf_values(student):
+            set_node_values(final_step(student), last_step_input(student, lesson.X),
+                            self._columns(lesson.soft_targets(temperature=1.0)),
+                            lesson.sample_weight)
+        return student
 
-    def predict_proba(self, student, X, n_classes, temperature):
+    @staticmethod
+    def _columns(targets):
+        """The regression targets: P(second class) for two classes, else every column."""
+        return targets[:, 1] if targets.shape[1] == 2 else targets
+
+    def temperature_to_undo(self, student):
+        return 1.0 if has_leaf_values(student) else self.temperature
+
+    def student_proba(self, student, X):
         raw = np.asarray(student.predict(X), dtype=np.float64)
-        if n_classes == 2:
+        if self.n_classes == 2:
             positive = np.clip(raw.reshape(-1), 0.0, 1.0)
-            proba = np.column_stack([1.0 - positive, positive])
-        else:
-            proba = np.clip(raw, PROBA_FLOOR, None)
-            proba /= proba.sum(axis=1, keepdims=True)
-        return sharpen(proba, temperature)
+            return np.column_stack([1.0 - positive, positive])
+        proba = np.clip(raw, PROBA_FLOOR, None)
+        return proba / proba.sum(axis=1, keepdims=True)
 
-    def predict(self, student, X, n_classes):
-        return np.argmax(self.predict_proba(student, X, n_classes, 1.0), axis=1)
+    def decision_function(self, student, X):
+        raise AttributeError("A regressor student gives probabilities, not margins.")
 
 
-class BlendedRegression:
+class BlendedRegression(RegressorStrategy):
     """A regressor fit on ``alpha * teacher + (1 - alpha) * y``."""
 
     name = "blended_regression"
@@ -238,107 +214,18 @@ class BlendedRegression:
         targets = lesson.blended_regression_targets()
         return fit_with_weight(student, lesson.X, targets, lesson.sample_weight)
 
-    def predict(self, student, X):
-        return student.predict(X)
-
-
-class KDLoss:
-    """A neural net trained with the knowledge-distillation loss.
-
-    ``alpha * T^2 * KL(softmax(z_t / T) || softmax(z_s / T)) + (1 - alpha) *
-    CE(y, softmax(z_s))`` per row (Hinton, Vinyals and Dean 2015), weighted by
-    ``sample_weight``; rows without labels keep the teacher term alone. The
-    net's own logits are its predictions at T = 1, so nothing is undone at
-    prediction. Students: :class:`~skdistill.MLPStudentClassifier`, a skorch
-    ``NeuralNetClassifier``, or a Pipeline ending in one.
-    """
-
-    name = "kd_loss"
-    task = "classification"
-    _students = (MLPStudentClassifier, "NeuralNetClassifier")
-
-    def accepts(self, student):
-        mlp_class, skorch_class = self._students
-        final = final_step(student)
-        return isinstance(final, mlp_class) or is_skorch_net(final, skorch_class)
-
-    def fit(self, student, lesson):
-        X = _fit_preprocessing(student, lesson)
-        final = final_step(student)
-        alpha = lesson.alpha_per_row()
-        if isinstance(final, self._students[0]):
-            final._fit_lesson(X, lesson, alpha)
-            return student
-        targets = self._targets(lesson, np.where(alpha < 1.0, lesson.y, 0), alpha)
-        fit_skorch_student(final, as_float32(X), targets, self.task, lesson.temperature,
-                           lesson.random_state)
-        return student
-
-    @staticmethod
-    def _targets(lesson, labels, alpha):
-        return torch_nets().pack_distillation_targets(
-            labels, lesson.sample_weight, alpha, lesson.teacher_output, lesson.temperature
-        )
-
-    def predict_proba(self, student, X, n_classes, temperature):
-        proba = final_step(student).predict_proba(_final_step_input(student, X))
-        return np.asarray(proba, dtype=np.float64)
-
-    def predict(self, student, X, n_classes):
-        return np.argmax(self.predict_proba(student, X, n_classes, 1.0), axis=1)
-
-    def decision_function(self, student, X, n_classes, temperature):
-        return np.asarray(student.decision_function(X), dtype=np.float64)
-
-
-class KDRegressionLoss(KDLoss):
-    """A neural net trained on ``alpha * (f - teacher)^2 + (1 - alpha) * (f - y)^2``.
-
-    The squared error to the blended target, with early stopping judged by
-    the error to the teacher. Students: :class:`~skdistill.MLPStudentRegressor`,
-    a skorch ``NeuralNetRegressor``, or a Pipeline ending in one.
-    """
-
-    task = "regression"
-    _students = (MLPStudentRegressor, "NeuralNetRegressor")
-
-    @staticmethod
-    def _targets(lesson, labels, alpha):
-        return torch_nets().pack_targets(labels, lesson.sample_weight, alpha, lesson.teacher_output)
-
-    def predict(self, student, X):
-        prediction = final_step(student).predict(_final_step_input(student, X))
-        return np.asarray(prediction, dtype=np.float64).reshape(-1)
-
-
-def _fit_preprocessing(student, lesson):
-    """Fit a Pipeline's steps before the net; the rows the net learns from."""
-    steps = getattr(student, "steps", None)
-    if not steps or len(steps) == 1:
-        return lesson.X
-    return student[:-1].fit_transform(lesson.X, lesson.y)
-
-
-def _final_step_input(student, X):
-    steps = getattr(student, "steps", None)
-    if steps and len(steps) > 1:
-        X = student[:-1].transform(X)
-    return as_float32(X)
-
-
 
 # Specific strategies come first: "auto" takes the first that accepts a student.
 CLASSIFICATION_STRATEGIES = {
-    s.name: s
-    for s in (KDLoss(), LightGBMClassifierStudent(), WeightedRows(), SoftRegression())
+    s.name: s for s in (KDLoss, LightGBMClassifierStudent, WeightedRows, SoftRegression)
 }
 REGRESSION_STRATEGIES = {
-    s.name: s for s in (KDRegressionLoss(), LightGBMRegressorStudent(), BlendedRegression())
+    s.name: s for s in (KDRegressionLoss, LightGBMRegressorStudent, BlendedRegression)
 }
 
 
 def choose_strategy(student, strategies, requested="auto"):
-    """The strategy named ``requested``, or the first that accepts ``student``."""
+    """The strategy class named ``requested``, or the first that accepts ``student``."""
     if requested != "auto":
         strategy = strategies[requested]
         if not strategy.accepts(student):

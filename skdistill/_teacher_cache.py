@@ -1,70 +1,75 @@
-"""A small in-process cache of teacher outputs, keyed by teacher and data.
+"""The teacher-output cache: outputs reused only for the exact teacher state and rows.
 
 Hyper-parameter searches over ``temperature`` and ``alpha`` fit many clones
 that share one fitted teacher and see the same training folds: the teacher's
-raw outputs depend on neither, so each (teacher, X) pair is evaluated once.
+raw outputs depend on neither, so each (teacher state, X) pair is evaluated
+once.
 
-An entry is only reused while the teacher is in the state it was in when the
-entry was made: the fingerprint holds the teacher's attribute objects (so
-their ids cannot be recycled) and, for torch tensors, their in-place version
-counters. Refitting the teacher, in place or not, therefore misses the cache.
+An entry is keyed by a digest of everything ``pickle`` saves of the teacher,
+so any change of its state — a refit, ``set_params``, ``intercept_ += 3``, a
+scaler's ``mean_`` edited deep inside a Pipeline, a torch weight changed in
+place — gives another key: the cache never returns outputs of a state the
+teacher is no longer in. Copies of a teacher (a deepcopy, a pickle loaded in
+another process) have the same digest and share entries. A teacher that
+cannot be pickled is never cached.
 """
 
+import hashlib
+import pickle
 import threading
 from collections import OrderedDict
 
-import joblib
 import numpy as np
 
-_MAX_DEPTH = 3
 
+def state_digest(obj):
+    """A digest of ``obj``'s pickled state, or None when it cannot be pickled.
 
-def _fingerprint(obj, depth=0):
-    """A nested tuple that changes whenever ``obj``'s fitted state changes."""
-    if isinstance(obj, (list, tuple)):
-        return ("seq", obj, tuple(_fingerprint(item, depth) for item in obj))
-    if isinstance(obj, type):  # e.g. a skorch net's module class, not its state
-        return ("leaf", obj)
-    version = getattr(obj, "_version", None)
-    if version is not None and hasattr(obj, "data_ptr"):  # a torch tensor
-        return ("tensor", obj, version)
-    if hasattr(obj, "state_dict") and hasattr(obj, "parameters"):  # torch module
-        tensors = obj.state_dict(keep_vars=True).values()
-        return ("module", obj, tuple(_fingerprint(t, depth) for t in tensors))
-    if hasattr(obj, "current_iteration"):  # a LightGBM Booster grows in place
-        return ("booster", obj, obj.current_iteration())
-    if depth < _MAX_DEPTH and hasattr(obj, "__dict__") and hasattr(obj, "get_params"):
-        items = tuple(
-            (name, _fingerprint(value, depth + 1)) for name, value in vars(obj).items()
-        )
-        return ("estimator", obj, items)
-    return ("leaf", obj)
+    Pickle protocol 5 hands numpy buffers (tree nodes, weights, X itself)
+    out of band, so they are hashed in place instead of being copied.
 
-
-def _same(a, b):
-    if a[0] != b[0] or a[1] is not b[1]:
-        return False
-    if a[0] in ("leaf",):
-        return True
-    if a[0] in ("tensor", "booster"):
-        return a[2] == b[2]
-    if a[0] == "estimator":
-        return len(a[2]) == len(b[2]) and all(
-            name_a == name_b and _same(fa, fb)
-            for (name_a, fa), (name_b, fb) in zip(a[2], b[2])
-        )
-    return len(a[2]) == len(b[2]) and all(_same(x, y) for x, y in zip(a[2], b[2]))
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdistill._teacher_cache import state_digest
+    >>> a = np.arange(3.0)
+    >>> before = state_digest(a)
+    >>> a[0] += 1
+    >>> before == state_digest(a)
+    False
+    """
+    buffers = []
+    try:
+        data = pickle.dumps(obj, protocol=5, buffer_callback=buffers.append)
+    except Exception:  # anything pickle refuses: lambdas, locks, open files
+        return None
+    # A change detector, not a security boundary: sha1 is the fastest here.
+    digest = hashlib.sha1(data)
+    for buffer in buffers:
+        digest.update(buffer.raw())
+    return digest.hexdigest()
 
 
 class TeacherOutputCache:
     """Least-recently-used cache of teacher outputs, bounded in entries and bytes.
 
+    The distillers, fidelity scorers and displays share the module-level
+    instance :data:`skdistill.teacher_output_cache`.
+
     Parameters
     ----------
-    max_entries : int
-        Most (teacher, X) pairs kept.
-    max_bytes : int
+    max_entries : int, default=16
+        Most (teacher state, X) pairs kept.
+    max_bytes : int, default=1 GiB
         Most bytes of outputs kept; larger outputs are not cached.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdistill import teacher_output_cache
+    >>> teacher_output_cache.clear()
+    >>> len(teacher_output_cache)
+    0
     """
 
     def __init__(self, max_entries=16, max_bytes=1 << 30):
@@ -73,29 +78,36 @@ class TeacherOutputCache:
         self._entries = OrderedDict()
         self._lock = threading.Lock()
 
-    def get_or_compute(self, teacher, X, compute):
-        """Return ``compute(X)``, reusing a stored result for the same teacher and X."""
-        key = (id(teacher), joblib.hash(X))
-        state = _fingerprint(teacher)
+    def get_or_compute(self, teacher, X, compute, method=""):
+        """``compute(X)``, reusing a stored result for the same teacher state, X and method."""
+        key = self._key(teacher, X, method)
+        if key is None:
+            return compute(X)
         with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None and _same(entry[0], state):
+            if key in self._entries:
                 self._entries.move_to_end(key)
-                return entry[1]
+                return self._entries[key]
         value = np.asarray(compute(X))
         value.flags.writeable = False
         with self._lock:
-            self._entries[key] = (state, value)
-            self._entries.move_to_end(key)
+            self._entries[key] = value
             self._evict()
         return value
 
+    @staticmethod
+    def _key(teacher, X, method):
+        teacher_state = state_digest(teacher)
+        if teacher_state is None:
+            return None
+        rows = state_digest(X)
+        return None if rows is None else (teacher_state, rows, method)
+
     def _evict(self):
-        total = sum(entry[1].nbytes for entry in self._entries.values())
+        total = sum(value.nbytes for value in self._entries.values())
         while self._entries and (
             len(self._entries) > self.max_entries or total > self.max_bytes
         ):
-            _, (_, value) = self._entries.popitem(last=False)
+            _, value = self._entries.popitem(last=False)
             total -= value.nbytes
 
     def clear(self):

@@ -9,8 +9,9 @@ import numpy as np
 from scipy.special import softmax
 from sklearn.utils.validation import check_is_fitted
 
+from ._adapters import as_teacher
+from ._ensemble import ensemble_of
 from ._teacher_cache import teacher_output_cache
-from ._teachers import as_teacher
 from ._transfer import finite_outputs, in_chunks
 
 
@@ -36,9 +37,12 @@ def teacher_logits(teacher, X, classes=None, *, n_jobs=None, verbose=0, cache=Tr
     logits : ndarray of shape (n_samples, n_classes)
         Read-only when it comes from the cache.
     """
-    adapter = as_teacher(teacher, "classifier")
+    adapter = teacher_adapter(teacher, "classifier")
     logits = _outputs(adapter, X, "logits", n_jobs, verbose, cache)
     if classes is None:
+        return logits
+    if adapter.classes_ is None:  # a function: one column per class, in sorted order
+        _check_width(logits, classes, adapter.estimator)
         return logits
     columns = class_columns(adapter.classes_, classes)
     if np.array_equal(columns, np.arange(logits.shape[1])):
@@ -48,13 +52,32 @@ def teacher_logits(teacher, X, classes=None, *, n_jobs=None, verbose=0, cache=Tr
 
 def teacher_predictions(teacher, X, *, n_jobs=None, verbose=0, cache=True):
     """A fitted regression teacher's predictions on ``X``, shape ``(n_samples,)``."""
-    adapter = as_teacher(teacher, "regressor")
+    adapter = teacher_adapter(teacher, "regressor")
     return _outputs(adapter, X, "predictions", n_jobs, verbose, cache)
 
 
-def teacher_classes(teacher):
-    """The labels of a fitted classifier teacher's output columns."""
-    return as_teacher(teacher, "classifier").classes_
+def teacher_adapter(teacher, kind):
+    """The adapter of ``kind`` over a fitted teacher (a list is a TeacherEnsemble)."""
+    return as_teacher(ensemble_of(teacher), kind)
+
+
+def teacher_classes(teacher, classes=None):
+    """The labels of a fitted classifier teacher's output columns.
+
+    ``classes`` are those of the distiller, the columns of a teacher that
+    does not name its own.
+    """
+    own = teacher_adapter(teacher, "classifier").classes_
+    return np.asarray(classes) if own is None else own
+
+
+def _check_width(logits, classes, teacher):
+    if logits.shape[1] != len(classes):
+        raise ValueError(
+            f"The `teacher` {getattr(teacher, '__name__', type(teacher).__name__)} does not "
+            f"name its classes and returned {logits.shape[1]} columns for the "
+            f"{len(classes)} classes of y: it must return one column per class of y, "
+            "in sorted order.")
 
 
 def class_columns(teacher_classes, classes):
@@ -74,8 +97,8 @@ def _outputs(adapter, X, method, n_jobs, verbose, cache):
     def compute(rows):
         return in_chunks(getattr(adapter, method), rows, n_jobs, verbose)
 
-    if cache:
-        output = teacher_output_cache.get_or_compute(adapter.estimator, X, compute)
+    if cache and adapter.cacheable:
+        output = teacher_output_cache.get_or_compute(adapter.estimator, X, compute, method)
     else:
         output = compute(X)
     return finite_outputs(output, adapter.estimator)
@@ -99,6 +122,7 @@ def teacher_predict(distiller, X):
         # The teacher's own prediction: the most probable of all its classes.
         logits = teacher_logits(distiller.teacher_, X, n_jobs=distiller.n_jobs,
                                 verbose=distiller.verbose)
-        return teacher_classes(distiller.teacher_)[np.argmax(logits, axis=1)]
+        classes = teacher_classes(distiller.teacher_, distiller.classes_)
+        return classes[np.argmax(logits, axis=1)]
     return teacher_predictions(distiller.teacher_, X, n_jobs=distiller.n_jobs,
                                verbose=distiller.verbose)

@@ -16,6 +16,7 @@ from joblib import Parallel, delayed
 from sklearn.base import clone
 from sklearn.utils import _safe_indexing, check_random_state
 
+from ._seeding import MAX_SEED
 from .augment import AUGMENTERS
 
 # Augmented rows are capped here: 2 million rows of 20 float columns take
@@ -27,10 +28,10 @@ MAX_AUGMENTED_ROWS = 2_000_000
 # activations in a net) stay within tens of megabytes.
 CHUNK_ROWS = 50_000
 
-_MAX_SEED = np.iinfo(np.int32).max
 
 
-def _is_dataframe(X):
+def is_dataframe(X):
+    """Whether ``X`` is a pandas DataFrame (told without importing pandas)."""
     return hasattr(X, "columns") and hasattr(X, "iloc")
 
 
@@ -62,7 +63,7 @@ def n_augmented_rows(augment_size, n_samples):
 
 def augmentation_seed(random_state):
     """A seed for the augmenter drawn from ``random_state``: fixed when it is an int."""
-    return check_random_state(random_state).randint(_MAX_SEED)
+    return check_random_state(random_state).randint(MAX_SEED)
 
 
 def draw_augmented_rows(augmenter, X, n_rows, random_state, verbose):
@@ -79,7 +80,7 @@ def draw_augmented_rows(augmenter, X, n_rows, random_state, verbose):
 
 def check_same_kind(X_unlabeled, X):
     """Raise unless ``X_unlabeled`` and ``X`` are both DataFrames or both arrays."""
-    if _is_dataframe(X) != _is_dataframe(X_unlabeled):
+    if is_dataframe(X) != is_dataframe(X_unlabeled):
         raise TypeError(
             "X_unlabeled must be of the same kind as X: both pandas DataFrames or both "
             f"arrays; got X as {type(X).__name__} and X_unlabeled as "
@@ -89,7 +90,7 @@ def check_same_kind(X_unlabeled, X):
 
 def matching_rows(X_unlabeled, X):
     """``X_unlabeled`` in the form of ``X`` (DataFrame dtypes and categories), or an error."""
-    if not _is_dataframe(X):
+    if not is_dataframe(X):
         return X_unlabeled if sp.issparse(X_unlabeled) else np.asarray(X_unlabeled)
     X_unlabeled = X_unlabeled[list(X.columns)]
     for name in X.columns:
@@ -107,7 +108,7 @@ def matching_rows(X_unlabeled, X):
 
 def stack_rows(parts):
     """The row-wise concatenation of DataFrames (index reset) or of arrays."""
-    if _is_dataframe(parts[0]):
+    if is_dataframe(parts[0]):
         import pandas as pd  # present: the parts are DataFrames
 
         return pd.concat([part.reset_index(drop=True) for part in parts], ignore_index=True)

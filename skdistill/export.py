@@ -8,6 +8,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._fitting import final_step
 from ._onnx import to_onnx
 from ._soft_targets import PROBA_FLOOR, sharpen
+from ._strategy import temperature_to_undo
 
 __all__ = ["export_text", "to_onnx"]
 
@@ -111,7 +112,7 @@ def _class_probabilities(distilled, model, values):
     else:
         proba = np.clip(values[:, 0], PROBA_FLOOR, None)
         proba = proba / proba.sum()
-    return sharpen(proba[None, :], distilled.temperature)[0]
+    return sharpen(proba[None, :], temperature_to_undo(distilled))[0]
 
 
 def _tree_text(distilled, model, names, decimals):
@@ -144,7 +145,8 @@ def _linear_text(distilled, model, names, decimals):
         if is_classifier(model):
             # The student learned margins at the training temperature; at
             # T = 1 the margins, hence every coefficient, are T times larger.
-            coef, intercept = distilled.temperature * coef, distilled.temperature * intercept
+            scale = temperature_to_undo(distilled)
+            coef, intercept = scale * coef, scale * intercept
         labels = _linear_row_labels(distilled, model, len(coef))
     else:
         labels = ["prediction"]

@@ -18,7 +18,9 @@ import uuid
 
 import numpy as np
 
+from ._adapters import as_teacher, teacher_kind
 from ._optional import import_optional
+from ._teacher_outputs import teacher_adapter, teacher_logits, teacher_predictions
 
 # key -> ScatteredTeacher: one stand-in per scattered teacher per process, so
 # every task unpickled in a worker resolves to the same teacher object.
@@ -59,6 +61,9 @@ class ScatteredTeacher:
 
     def __sklearn_clone__(self):
         return self
+
+    def __skdistill_adapter__(self, kind):
+        return as_teacher(self.teacher, kind)
 
     def __sklearn_is_fitted__(self):
         return True
@@ -187,41 +192,29 @@ def teacher_outputs(teacher, X, *, kind=None):
     >>> logits.compute().argmax(axis=1)[:5]
     array([0, 0, 0, 0, 0])
     """
-    from ._teachers import as_teacher, teacher_kind
-
     kind = teacher_kind(teacher) if kind is None else kind
     if kind not in ("classifier", "regressor"):
         raise ValueError(
             f"Cannot tell whether the `teacher` {type(teacher).__name__} is a classifier or "
             "a regressor: pass kind='classifier' or kind='regressor'."
         )
-    classes = getattr(as_teacher(teacher, kind), "classes_", None)  # checks the teacher now
+    classes = getattr(teacher_adapter(teacher, kind), "classes_", None)  # checks it now
     if _is_dask(X, "Array"):
         return _array_outputs(teacher, X, kind, classes)
     if _is_dask(X, "DataFrame"):
         return _frame_outputs(teacher, X, kind, classes)
-    from ._transfer import in_chunks
-
-    return _block_outputs(X, teacher, kind, compute=in_chunks)
+    return _block_outputs(X, teacher, kind)
 
 
 def _is_dask(X, class_name):
     return type(X).__module__.split(".")[0] == "dask" and type(X).__name__ == class_name
 
 
-def _adapter_method(teacher, kind):
-    from ._teachers import as_teacher
-
-    adapter = as_teacher(teacher, kind)
-    return adapter.logits if kind == "classifier" else adapter.predictions
-
-
-def _block_outputs(block, teacher, kind, compute=None):
-    from ._transfer import finite_outputs
-
-    method = _adapter_method(teacher, kind)
-    outputs = method(block) if compute is None else compute(method, block)
-    return finite_outputs(outputs, getattr(teacher, "teacher", teacher))
+def _block_outputs(block, teacher, kind):
+    # A partition is seen once: caching it would only evict the fit's entries.
+    if kind == "classifier":
+        return teacher_logits(teacher, block, cache=False)
+    return teacher_predictions(teacher, block, cache=False)
 
 
 def _frame_outputs_of(partition, teacher, kind, columns):

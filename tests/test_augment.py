@@ -19,9 +19,9 @@ from skdistill import (
     Munge,
     teacher_output_cache,
 )
-from skdistill import _transfer
+from skdistill import _chain, _transfer
 from skdistill._soft_targets import blend, tempered_softmax
-from skdistill._teachers import as_teacher
+from skdistill._teacher_outputs import teacher_adapter as as_teacher
 
 AUGMENTERS = [Munge(), Munge(p=1.0, s=0.5), ColumnResample(), GaussianNoise(scale=0.5)]
 
@@ -190,21 +190,21 @@ def classification():
     return X, y, teacher
 
 
-def capture_lessons(monkeypatch, distiller_class):
+def capture_lessons(monkeypatch):
     lessons = []
-    fit_student = distiller_class._fit_student
+    fit_student = _chain._fit_student
 
-    def spy(self, lesson, *args):
+    def spy(distiller, lesson, *args):
         lessons.append(lesson)
-        return fit_student(self, lesson, *args)
+        return fit_student(distiller, lesson, *args)
 
-    monkeypatch.setattr(distiller_class, "_fit_student", spy)
+    monkeypatch.setattr(_chain, "_fit_student", spy)
     return lessons
 
 
 def test_augmented_rows_learn_teacher_targets_and_real_rows_blended(monkeypatch, classification):
     X, y, teacher = classification
-    lessons = capture_lessons(monkeypatch, DistilledClassifier)
+    lessons = capture_lessons(monkeypatch)
     DistilledClassifier(teacher, DecisionTreeClassifier(), alpha=0.3, temperature=2.0,
                         augment="munge", augment_size=2.0, transfer_weight=0.5,
                         random_state=0).fit(X, y)
@@ -245,7 +245,7 @@ def test_regression_student_sees_teacher_targets_on_unlabelled_rows():
 def test_unlabelled_dataframe_rows_join_the_transfer_set(monkeypatch):
     X = mixed_frame()[["income", "age", "score"]]
     y = (X["income"] > X["income"].median()).to_numpy().astype(int)
-    lessons = capture_lessons(monkeypatch, DistilledClassifier)
+    lessons = capture_lessons(monkeypatch)
     teacher = RandomForestClassifier(n_estimators=5, random_state=0)
     DistilledClassifier(teacher, DecisionTreeClassifier(), augment="resample", augment_size=10,
                         random_state=0).fit(X, y, X_unlabeled=X.iloc[:15])
@@ -297,7 +297,7 @@ def test_verbose_reports_the_augmentation(capsys, classification):
 def test_augment_size_is_capped_with_a_warning(monkeypatch, classification):
     X, y, teacher = classification
     monkeypatch.setattr(_transfer, "MAX_AUGMENTED_ROWS", 40)
-    lessons = capture_lessons(monkeypatch, DistilledClassifier)
+    lessons = capture_lessons(monkeypatch)
     with pytest.warns(UserWarning, match="capped at 40"):
         DistilledClassifier(teacher, augment="resample", augment_size=10.0,
                             random_state=0).fit(X, y)

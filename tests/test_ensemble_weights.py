@@ -14,6 +14,7 @@ from sklearn.tree import DecisionTreeClassifier
 
 from skdistill import DistilledClassifier, Specialist, TeacherEnsemble
 from skdistill._ensemble_weights import _pooled_log_loss, learn_weights
+from skdistill._soft_targets import PROBA_FLOOR
 
 
 def test_the_log_loss_gradient_matches_finite_differences():
@@ -61,7 +62,7 @@ def test_learn_cross_fits_the_weights_then_fits_members_on_every_row(digits_spli
     for train, test in StratifiedKFold(3).split(X_train, y_train):
         for m, member in enumerate(members):
             fitted = clone(member).fit(X_train[train], y_train[train])
-            out_of_fold[m, test] = np.log(np.clip(fitted.predict_proba(X_train[test]), 1e-15, 1))
+            out_of_fold[m, test] = np.log(np.clip(fitted.predict_proba(X_train[test]), PROBA_FLOOR, 1))
     np.testing.assert_allclose(ensemble.weights_, learn_weights(out_of_fold, y_train), atol=1e-6)
     assert ensemble.weights_[0] > ensemble.weights_[1]
 
@@ -98,8 +99,10 @@ def test_bad_input_to_learned_weights_names_the_argument(digits_split):
     specialist = Specialist(DecisionTreeClassifier(), classes=[3, 5])
     with pytest.raises(ValueError, match="Specialist: learn the generalists' weights"):
         TeacherEnsemble([forest, specialist], weights="learn").fit(X_val, y_val)
-    with pytest.raises(ValueError, match="`teachers` must be a non-empty list"):
+    with pytest.raises(ValueError, match="'teachers' parameter of TeacherEnsemble"):
         TeacherEnsemble(forest).fit(X_val, y_val)
+    with pytest.raises(ValueError, match="`teachers` must be a non-empty list"):
+        TeacherEnsemble([]).fit(X_val, y_val)
 
 
 def test_a_distiller_learns_the_weights_without_touching_the_teachers(digits_split):

@@ -69,7 +69,8 @@ ESTIMATORS = [
         RandomForestRegressor(n_estimators=10), DecisionTreeRegressor(), random_state=0
     ),
     MLPStudentClassifier(max_epochs=20, random_state=0),
-    MLPStudentRegressor(max_epochs=20, random_state=0),
+    # 20 epochs reach R² 0.45-0.58 on the checks' data depending on the seed; 50 reach 0.77-0.84.
+    MLPStudentRegressor(max_epochs=50, random_state=0),
     DistilledClassifier(
         GradientBoostingClassifier(n_estimators=10),
         MLPStudentClassifier(max_epochs=20),

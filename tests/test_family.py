@@ -110,8 +110,12 @@ def test_chains_search_pickle_and_stay_small(digits):
     assert best.teacher_ is forest
     restored = pickle.loads(pickle.dumps(best))
     np.testing.assert_allclose(restored.predict_proba(X), best.predict_proba(X))
-    # The stages leave the teacher behind too: the file is the size of the trees.
-    assert len(pickle.dumps(best)) < len(pickle.dumps(forest)) / 20
+    assert type(restored.stages_[0].teacher_) is type(forest)
+    # Without the teacher, the stages leave it behind too: the file is the size of the trees.
+    small = best.without_teacher()
+    assert len(pickle.dumps(small)) < len(pickle.dumps(forest)) / 20
+    np.testing.assert_allclose(small.predict_proba(X), best.predict_proba(X))
+    assert all(type(stage.teacher_).__name__ == "DetachedTeacher" for stage in small.stages_)
 
 
 def test_a_teacher_string_other_than_self_is_refused(digits):

@@ -36,8 +36,9 @@ from skdistill._nets import (  # noqa: E402
     pack_distillation_targets,
     pack_targets,
 )
-from skdistill._students import KDLoss, Lesson  # noqa: E402
-from skdistill._teachers import as_teacher  # noqa: E402
+from skdistill._neural_students import KDLoss  # noqa: E402
+from skdistill._strategy import Lesson  # noqa: E402
+from skdistill._teacher_outputs import teacher_adapter as as_teacher  # noqa: E402
 
 TINY = dict(hidden_layer_sizes=(8,), max_epochs=4, batch_size=64)
 
@@ -364,7 +365,7 @@ def test_pickle_and_grid_search(data, forest):
 
 
 def test_kd_strategy_refuses_other_students():
-    assert not KDLoss().accepts(RandomForestClassifier())
+    assert not KDLoss.accepts(RandomForestClassifier())
     with pytest.raises(ValueError, match="kd_loss"):
         X, y = make_classification(50, 4, random_state=0)
         DistilledClassifier(student=RandomForestClassifier(), strategy="kd_loss").fit(X, y)
@@ -382,7 +383,7 @@ def test_import_skdistill_does_not_import_torch():
 
 
 def test_missing_torch_names_the_extra(monkeypatch):
-    from skdistill._mlp_students import torch_nets
+    from skdistill._torch import torch_nets
 
     monkeypatch.setitem(sys.modules, "torch", None)
     with pytest.raises(ImportError, match=r"pip install 'skdistill\[torch\]'"):

@@ -74,7 +74,7 @@ def test_teacher_outputs_per_partition_equal_the_distillers():
     from sklearn.datasets import load_diabetes
     from sklearn.ensemble import RandomForestRegressor
 
-    from skdistill._teachers import as_teacher
+    from skdistill._teacher_outputs import teacher_adapter as as_teacher
     from skdistill.parallel import teacher_outputs
 
     X, y = load_digits(return_X_y=True)

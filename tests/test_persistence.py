@@ -1,5 +1,6 @@
-"""Saved distillers: identical predictions, the size of the student, teacher left behind."""
+"""Saved and copied distillers: identical predictions, the teacher kept unless left out on purpose."""
 
+import copy
 import io
 import pickle
 
@@ -9,6 +10,7 @@ import pytest
 from sklearn.datasets import load_diabetes, load_iris
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
 from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.model_selection import cross_validate
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
@@ -73,27 +75,63 @@ def test_regressor_round_trip(round_trip):
         np.testing.assert_array_equal(round_trip(distilled).predict(X), distilled.predict(X))
 
 
-def test_saved_file_is_the_size_of_the_student(iris):
+@pytest.mark.parametrize("round_trip", [pickle_round_trip, joblib_round_trip, copy.deepcopy])
+def test_copies_keep_the_teacher(iris, round_trip):
+    X, y, teacher = iris
+    distilled = DistilledClassifier(teacher, DecisionTreeClassifier(max_depth=3),
+                                    random_state=0).fit(X, y)
+    copied = round_trip(distilled)
+    assert type(copied.teacher_) is RandomForestClassifier
+    np.testing.assert_array_equal(copied.teacher_.predict_proba(X), teacher.predict_proba(X))
+    assert fidelity_scorer(copied, X, y) == fidelity_scorer(distilled, X, y)
+    copied.fit(X, y)  # refits from the copied teacher
+
+
+def test_process_parallel_cross_validation_returns_whole_distillers(iris):
+    X, y, teacher = iris
+    distilled = DistilledClassifier(teacher, DecisionTreeClassifier(max_depth=3), random_state=0)
+    results = cross_validate(distilled, X, y, cv=3, n_jobs=2, return_estimator=True,
+                             scoring={"fidelity": fidelity_scorer, "accuracy": "accuracy"})
+    assert results["test_fidelity"].min() > 0.8
+    for fitted in results["estimator"]:
+        assert type(fitted.teacher_) is RandomForestClassifier
+        assert fidelity_scorer(fitted, X, y) > 0.8
+
+
+def test_without_teacher_gives_a_file_the_size_of_the_student(iris):
     X, y, teacher = iris
     distilled = DistilledClassifier(teacher, DecisionTreeClassifier(max_depth=4)).fit(X, y)
-    saved = len(pickle.dumps(distilled))
-    student = len(pickle.dumps(distilled.student_))
-    assert saved < student + 1500
+    small = distilled.without_teacher()
+    saved = len(pickle.dumps(small))
+    assert saved < len(pickle.dumps(distilled.student_)) + 1500
     assert len(pickle.dumps(teacher)) > 40 * saved
-    # The live object keeps its teacher.
-    assert distilled.teacher_ is teacher
+    np.testing.assert_array_equal(pickle_round_trip(small).predict_proba(X),
+                                  distilled.predict_proba(X))
+    # The distiller itself is untouched, its teacher still there.
+    assert distilled.teacher_ is teacher and distilled.teacher is teacher
 
 
-def test_restored_distiller_says_how_to_refit(iris):
+def test_putting_the_teacher_back_makes_the_copy_whole(iris):
     X, y, teacher = iris
-    restored = pickle_round_trip(DistilledClassifier(teacher).fit(X, y))
+    restored = pickle_round_trip(DistilledClassifier(teacher).fit(X, y).without_teacher())
     assert "RandomForestClassifier" in repr(restored.teacher)
-    with pytest.raises(ValueError, match="saved without its teacher.*set_params"):
+    with pytest.raises(ValueError, match="without its teacher.*set_params"):
         restored.fit(X, y)
-    with pytest.raises(ValueError, match="saved without its teacher"):
+    with pytest.raises(ValueError, match="without its teacher"):
         fidelity_scorer(restored, X, y)
-    restored.set_params(teacher=teacher).fit(X, y)
+    restored.set_params(teacher=teacher)
     assert restored.teacher_ is teacher
+    assert fidelity_scorer(restored, X, y) > 0.9
+    restored.fit(X, y)
+    assert restored.teacher_ is teacher
+
+
+def test_putting_back_a_teacher_of_another_kind_is_refused(iris):
+    X, y, teacher = iris
+    small = DistilledClassifier(teacher).fit(X, y).without_teacher()
+    regressor = RandomForestRegressor(n_estimators=5, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match="needs a classifier as `teacher`"):
+        small.set_params(teacher=regressor)
 
 
 def test_unfitted_distiller_keeps_its_teacher_when_pickled(iris):
@@ -118,7 +156,7 @@ def test_a_loaded_distiller_takes_the_input_it_took_when_saved():
     distilled = DistilledClassifier(RandomForestClassifier(n_estimators=10, random_state=0),
                                     DecisionTreeClassifier(max_depth=3), random_state=0)
     distilled.fit(X, y)
-    loaded = pickle.loads(pickle.dumps(distilled))
+    loaded = pickle.loads(pickle.dumps(distilled.without_teacher()))
     np.testing.assert_array_equal(loaded.predict(X), distilled.predict(X))
     dense = X.toarray()
     dense[0, 0] = np.nan

@@ -16,7 +16,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 
 from skdistill import DistilledClassifier, DistilledRegressor, teacher_output_cache
-from skdistill._teachers import is_fitted
+from skdistill._adapters import is_fitted
 
 
 # Kept outside the teachers: a model that changed its own attributes when

@@ -20,7 +20,8 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 
 from skdistill import DistilledClassifier, DistilledRegressor, TeacherEnsemble
-from skdistill._teachers import as_teacher
+from skdistill._soft_targets import PROBA_FLOOR
+from skdistill._teacher_outputs import teacher_adapter as as_teacher
 
 
 @pytest.fixture(scope="module")
@@ -112,7 +113,7 @@ def test_list_of_teachers_averages_log_probabilities(iris):
     forest = RandomForestClassifier(n_estimators=10, random_state=0).fit(X, y)
     linear = LogisticRegression(max_iter=2000).fit(X, y)
     ensemble = TeacherEnsemble([forest, linear], weights=[3, 1])
-    log_p = np.log(np.clip(forest.predict_proba(X), 1e-15, 1))
+    log_p = np.log(np.clip(forest.predict_proba(X), PROBA_FLOOR, 1))
     expected = softmax(0.75 * log_p + 0.25 * np.log(linear.predict_proba(X)), axis=1)
     np.testing.assert_allclose(ensemble.predict_proba(X), expected, atol=1e-9)
     distilled = DistilledClassifier([forest, linear], random_state=0).fit(X, y)

@@ -20,7 +20,6 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from skdistill import DistilledClassifier, DistilledRegressor
-from skdistill._soft_targets import sharpen
 from skdistill._students import _ROWS_PER_ROW, _expanded_X, expand_rows
 
 
@@ -109,15 +108,23 @@ def test_requesting_a_strategy_that_cannot_train_the_student_names_the_fix(binar
 
 
 @pytest.mark.parametrize("temperature", [0.5, 3.0])
-def test_predict_proba_undoes_the_temperature(multiclass, temperature):
+def test_tree_leaves_hold_the_mean_of_their_rows_targets_at_t1(multiclass, temperature):
     X, y, teacher = multiclass
+    alpha = 0.7
     distilled = DistilledClassifier(
-        teacher, DecisionTreeClassifier(max_depth=5), temperature=temperature, random_state=0
+        teacher, DecisionTreeClassifier(max_depth=5), temperature=temperature, alpha=alpha,
+        random_state=0,
     ).fit(X, y)
-    learned = np.zeros((len(X), 10))
-    learned[:, distilled.student_.classes_] = distilled.student_.predict_proba(X)
-    np.testing.assert_allclose(distilled.predict_proba(X), sharpen(learned, temperature))
-    assert not np.allclose(distilled.predict_proba(X), learned)
+    # Each leaf answers the mean of its rows' blended targets at T = 1, by hand.
+    targets = alpha * teacher.predict_proba(X) + (1 - alpha) * np.eye(10)[y]
+    leaves = distilled.student_.apply(X)
+    expected = np.array([targets[leaves == leaf].mean(axis=0) for leaf in leaves])
+    np.testing.assert_allclose(distilled.predict_proba(X), expected, atol=1e-9)
+    # The splits were grown on the tempered targets: another tree than at T = 1.
+    at_t1 = DistilledClassifier(teacher, DecisionTreeClassifier(max_depth=5), alpha=alpha,
+                                random_state=0).fit(X, y)
+    assert not np.array_equal(at_t1.student_.tree_.threshold,
+                              distilled.student_.tree_.threshold)
 
 
 def test_expansion_keeps_at_most_the_row_budget_on_flat_targets():

@@ -1,0 +1,88 @@
+"""The parameter and attribute texts both distillers share, written once.
+
+Each distiller's docstring is an f-string that places these pieces among its
+own; the rules live here, the measured figures in the user guide.
+"""
+
+CHAIN_PARAMETERS = """
+    assistant : estimator or None, default=None
+        A teacher assistant (Mirzadeh et al. 2020): a model between teacher
+        and student in size, distilled from the teacher first; the student
+        is then distilled from it, on the same rows and with the same
+        settings. Meant for a large gap (a 1,000-tree ensemble into a
+        depth-3 tree); its size is a hyperparameter like any other
+        (``assistant__max_depth`` in a grid). ``None`` distils directly.
+    n_generations : int, default=1
+        Rounds of distillation into the student's architecture, each
+        round's student teaching a fresh copy in the next (born-again
+        networks, Furlanello et al. 2018). With ``teacher="self"`` the first
+        teacher is the student itself trained on the labels. Each generation
+        draws its own seed from ``random_state`` for the student's unset
+        random states; a ``random_state`` set on the student is kept, so its
+        generations then start from the same initial state."""
+
+TRANSFER_PARAMETERS = """
+    augment : {None, "munge", "resample", "gaussian"} or object, default=None
+        How to draw a transfer set: extra rows, like the training rows, that
+        the teacher labels so the student sees it answer where the training
+        data are thin. ``"munge"`` is :class:`~skdistill.augment.Munge`,
+        ``"resample"`` :class:`~skdistill.augment.ColumnResample`,
+        ``"gaussian"`` :class:`~skdistill.augment.GaussianNoise`, each with
+        its defaults; any object with ``sample(X, n_rows, random_state)``
+        (cloned in ``fit``) works too. ``None`` trains on the real rows (and
+        ``X_unlabeled``) only. Augmented rows are drawn from ``X`` and
+        ``X_unlabeled`` together; dense arrays and DataFrames only. The
+        teacher labels every augmented row, so a fit costs ``augment_size``
+        times more teacher inference; the user guide says which generator
+        helps which student.
+    augment_size : int or float, default=5.0
+        How many rows to draw: a float is a multiple of the number of rows of
+        ``X`` (at most 100), an int a number of rows. Capped at 2,000,000
+        rows, with a warning, to bound memory. Ignored when ``augment=None``.
+    transfer_weight : float, default=1.0
+        Total sample weight of the augmented and unlabelled rows, relative to
+        the total weight of the real rows (so with 1.0 they count as much as
+        the training data together, whatever their number). These rows learn
+        from the teacher alone; ``alpha`` applies to the real rows."""
+
+RUN_PARAMETERS = """
+    n_jobs : int or None, default=None
+        Parallel teacher calls (joblib, threads preferred) on chunks of
+        50,000 rows. ``None`` means 1 unless in a ``joblib.parallel_config``
+        context; -1 uses every core.
+    verbose : int, default=0
+        Print the time taken to draw augmented rows and the progress of
+        teacher inference on large sets.
+    random_state : int, RandomState instance or None, default=None
+        Seeds every ``random_state`` left at None in the teacher (when fitted
+        here) and the student, and torch for neural students (inside
+        ``torch.random.fork_rng``), so the same value gives the same model."""
+
+FITTED_ATTRIBUTES = """
+    teacher_ : object
+        The teacher that gave the targets: the one passed if it was fitted,
+        else the clone fitted in ``fit`` (a list of teachers becomes a
+        :class:`~skdistill.TeacherEnsemble`).
+    student_ : estimator
+        The fitted student.
+    strategy_ : str
+        The strategy that trained the student.
+    stages_ : list of fitted distillers
+        The models before the student in the chain, in order: the
+        assistant, then each earlier generation, each a fitted distiller
+        whose ``student_`` it is (it predicts like one). Empty with no
+        assistant and one generation."""
+
+FEATURE_ATTRIBUTES = """
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during fit, when X has string column names."""
+
+TEACHER_CONTRACT = """
+    A fitted teacher is read-only through the distiller: ``clone``,
+    ``GridSearchCV`` and copies share it or carry it as it is, and
+    ``set_params(teacher__...)`` is refused while it is fitted (pass an
+    unfitted teacher to tune it: it is then cloned and fitted per fit). A fit
+    that raises leaves the distiller as it was before the call.
+    :meth:`without_teacher` gives a copy to save at the size of the student."""
