@@ -44,7 +44,7 @@ def is_fitted(teacher):
         check_is_fitted(teacher)
     except NotFittedError:
         return False
-    except TypeError:  # a duck-typed model check_is_fitted does not recognise
+    except (TypeError, AttributeError):  # a duck-typed model without scikit-learn's tags
         return _has_fitted_attributes(teacher)
     return True
 

@@ -89,6 +89,11 @@ def fitted_teacher(teacher, X, y, sample_weight=None, random_state=None):
     """
     if is_fitted(teacher):
         return teacher
+    if not hasattr(teacher, "get_params"):
+        raise TypeError(
+            f"The `teacher` {type(teacher).__name__} is not fitted (it has no attribute "
+            "ending in '_') and cannot be cloned to be fitted here (it has no get_params). "
+            "Pass a fitted model, or an unfitted scikit-learn compatible estimator.")
     fitted = seed_unset_random_states(clone(teacher), random_state)
     if is_skorch_net(fitted):
         X, y = torch_ready(fitted, X), skorch_targets(fitted, y)

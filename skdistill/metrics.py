@@ -77,15 +77,28 @@ def teacher_student_kl(teacher_proba, student_proba, *, sample_weight=None):
     >>> round(teacher_student_kl([[0.9, 0.1]], [[0.5, 0.5]]), 3)
     0.368
     """
-    teacher_proba = np.asarray(teacher_proba, dtype=np.float64)
-    student_proba = np.clip(np.asarray(student_proba, dtype=np.float64), PROBA_FLOOR, 1.0)
+    teacher_proba = _checked_probabilities(teacher_proba, "teacher_proba")
+    student_proba = _checked_probabilities(student_proba, "student_proba")
     if teacher_proba.shape != student_proba.shape:
         raise ValueError(
             f"teacher_proba has shape {teacher_proba.shape} but student_proba has "
             f"{student_proba.shape}; both need one column per class in the same order."
         )
-    per_row = rel_entr(teacher_proba, student_proba).sum(axis=1)
+    per_row = rel_entr(teacher_proba, np.clip(student_proba, PROBA_FLOOR, 1.0)).sum(axis=1)
     return float(np.average(per_row, weights=sample_weight))
+
+
+def _checked_probabilities(proba, name, tolerance=1e-6):
+    """``proba`` as a 2-D float array of distributions, or a ValueError naming ``name``."""
+    proba = np.asarray(proba, dtype=np.float64)
+    if proba.ndim != 2:
+        raise ValueError(f"{name} must be 2-D, one column per class; got shape {proba.shape}.")
+    if not np.all(np.isfinite(proba)) or proba.min(initial=0) < -tolerance \
+            or np.abs(proba.sum(axis=1) - 1).max(initial=0) > tolerance:
+        raise ValueError(
+            f"{name} holds rows that are not probability distributions (each row must be "
+            "finite, non-negative and sum to 1): pass predict_proba outputs.")
+    return proba
 
 
 def fidelity_scorer(distiller, X, y=None, sample_weight=None):
