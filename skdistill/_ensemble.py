@@ -6,10 +6,13 @@ ensemble makes its own adapter (``__skdistill_adapter__``) over its members'.
 
 import numpy as np
 from scipy.special import log_softmax, softmax
-from sklearn.base import BaseEstimator, clone
+from sklearn.base import BaseEstimator, _fit_context, clone
+from sklearn.metrics import accuracy_score, r2_score
 from sklearn.model_selection import check_cv
-from sklearn.utils import _safe_indexing
+from sklearn.utils import ClassifierTags, RegressorTags, _safe_indexing, get_tags
 from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     _check_sample_weight,
     _check_y,
@@ -24,6 +27,8 @@ from ._fitting import fitted_teacher, share_if_fitted
 from ._seeding import spawn_seeds
 from ._soft_targets import PROBA_FLOOR
 from ._specialists import Specialist, combine
+from ._transactions import atomic_fit
+from ._validation import validate_rows
 
 
 def ensemble_of(teacher):
@@ -135,6 +140,12 @@ def _normalised_weights(weights, n_members):
     return weights / weights.sum()
 
 
+def _of_classifiers(ensemble):
+    """``available_if`` check: the members are classifiers."""
+    members = ensemble.teachers if isinstance(ensemble.teachers, (list, tuple)) else []
+    return teacher_kind(list(members)) == "classifier"
+
+
 class TeacherEnsemble(BaseEstimator):
     """Several teachers acting as one.
 
@@ -215,6 +226,8 @@ class TeacherEnsemble(BaseEstimator):
         self.cv = cv
         self.random_state = random_state
 
+    @_fit_context(prefer_skip_nested_validation=False)
+    @atomic_fit
     def fit(self, X, y, sample_weight=None):
         """Fit clones of the unfitted members; fitted ones are kept as given.
 
@@ -235,8 +248,14 @@ class TeacherEnsemble(BaseEstimator):
         self : TeacherEnsemble
             With ``teachers_`` (and ``weights_``) set.
         """
-        self._validate_params()
         members = self._checked_teachers()
+        X = validate_rows(self, X, reset=True)
+        y = _check_y(y, y_numeric=teacher_kind(members) == "regressor")
+        check_consistent_length(X, y)
+        if teacher_kind(members) == "classifier":
+            check_classification_targets(y)
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
         seeds = spawn_seeds(self.random_state, len(members))
         self.teachers_ = [fitted_teacher(member, X, y, sample_weight, seed)
                           for member, seed in zip(members, seeds)]
@@ -347,9 +366,39 @@ class TeacherEnsemble(BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        kind = teacher_kind(self.teachers) if isinstance(self.teachers, list) else None
+        members = list(self.teachers) if isinstance(self.teachers, (list, tuple)) else []
+        kind = teacher_kind(members) if members else None
         tags.estimator_type = kind
+        if kind == "classifier":
+            tags.classifier_tags = ClassifierTags()
+        elif kind == "regressor":
+            tags.regressor_tags = RegressorTags()
+        member_tags = [get_tags(member) for member in members if hasattr(member, "get_params")]
+        tags.input_tags.allow_nan = bool(member_tags) and all(
+            t.input_tags.allow_nan for t in member_tags)
+        tags.input_tags.sparse = bool(member_tags) and all(
+            t.input_tags.sparse for t in member_tags)
         return tags
+
+    def score(self, X, y, sample_weight=None):
+        """Accuracy (classification) or R² (regression) of the ensemble on ``(X, y)``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows.
+        y : array-like of shape (n_samples,)
+            Labels or targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Row weights.
+
+        Returns
+        -------
+        score : float
+        """
+        if hasattr(self._adapter(), "classes_"):
+            return float(accuracy_score(y, self.predict(X), sample_weight=sample_weight))
+        return float(r2_score(y, self.predict(X), sample_weight=sample_weight))
 
     @property
     def classes_(self):
@@ -359,13 +408,37 @@ class TeacherEnsemble(BaseEstimator):
         check_is_fitted(self)
         return self.__skdistill_adapter__(teacher_kind(self._members()) or "regressor")
 
+    @available_if(_of_classifiers)
     def predict_proba(self, X):
-        """Class probabilities of the log-space average (classification)."""
-        return softmax(self._adapter().logits(X), axis=1)
+        """Class probabilities of the log-space average (classification).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Columns in the order of ``classes_``.
+        """
+        return softmax(self._adapter().logits(validate_rows(self, X, reset=False)), axis=1)
 
     def predict(self, X):
-        """Averaged prediction (regression) or most probable class."""
+        """Averaged prediction (regression) or most probable class.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Labels or values.
+        """
         adapter = self._adapter()
+        X = validate_rows(self, X, reset=False)
         if hasattr(adapter, "classes_"):
             return adapter.classes_[np.argmax(adapter.logits(X), axis=1)]
         return adapter.predictions(X)

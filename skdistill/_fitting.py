@@ -5,6 +5,7 @@ is cloned, seeded and fitted. Students (or a Pipeline's last step) receive
 the sample weights the strategies compute.
 """
 
+from sklearn import get_config
 from sklearn.base import clone
 from sklearn.utils.validation import has_fit_parameter
 
@@ -48,11 +49,12 @@ def accepts_sample_weight(model):
 def fit_with_weight(model, X, y, sample_weight=None, role="student"):
     """``model.fit(X, y)`` with ``sample_weight`` sent to the step that learns.
 
-    A Pipeline receives it as ``<last step>__sample_weight``: these are the
-    weights the distiller computes for its own student (row expansion,
-    transfer sets), so they go to the learner whatever metadata routing
-    says. A model that cannot take weights raises rather than silently
-    ignoring them.
+    ``model`` is always the distiller's own clone. The weights are those the
+    distiller computes for it (the user's, expanded per class, with the
+    transfer set's), so a Pipeline's last step always receives them: as
+    ``<last step>__sample_weight``, or, under scikit-learn's metadata routing,
+    by requesting ``sample_weight`` on that step. A model that cannot take
+    weights raises rather than silently ignoring them.
     """
     if sample_weight is None:
         return model.fit(X, y)
@@ -63,8 +65,26 @@ def fit_with_weight(model, X, y, sample_weight=None, role="student"):
             f"{role} that supports it."
         )
     steps = getattr(model, "steps", None)
-    key = f"{steps[-1][0]}__sample_weight" if steps else "sample_weight"
-    return model.fit(X, y, **{key: sample_weight})
+    if not steps:
+        return model.fit(X, y, sample_weight=sample_weight)
+    if get_config()["enable_metadata_routing"]:
+        _request_weights_for_the_learner(steps)
+        return model.fit(X, y, sample_weight=sample_weight)
+    return model.fit(X, y, **{f"{steps[-1][0]}__sample_weight": sample_weight})
+
+
+def _request_weights_for_the_learner(steps):
+    """Metadata requests on the distiller's clone of a Pipeline: the last step takes the weights.
+
+    Leading steps keep any request the user made; one left unset would make
+    the Pipeline raise, and is set to not requested.
+    """
+    for _, step in steps[:-1]:
+        requests = step.get_metadata_routing().fit.requests if hasattr(
+            step, "set_fit_request") else {}
+        if "sample_weight" in requests and requests["sample_weight"] is None:
+            step.set_fit_request(sample_weight=False)
+    steps[-1][1].set_fit_request(sample_weight=True)
 
 
 def share_if_fitted(teacher):

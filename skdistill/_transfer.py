@@ -17,6 +17,7 @@ from sklearn.base import clone
 from sklearn.utils import _safe_indexing, check_random_state
 
 from ._seeding import MAX_SEED
+from ._validation import is_dataframe
 from .augment import AUGMENTERS
 
 # Augmented rows are capped here: 2 million rows of 20 float columns take
@@ -28,11 +29,6 @@ MAX_AUGMENTED_ROWS = 2_000_000
 # activations in a net) stay within tens of megabytes.
 CHUNK_ROWS = 50_000
 
-
-
-def is_dataframe(X):
-    """Whether ``X`` is a pandas DataFrame (told without importing pandas)."""
-    return hasattr(X, "columns") and hasattr(X, "iloc")
 
 
 def resolve_augmenter(augment):

@@ -2,8 +2,10 @@
 
 from lightgbm import LGBMClassifier, LGBMRegressor
 from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier, RandomForestRegressor
-from sklearn.linear_model import LogisticRegression
+import pytest
+from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
+from sklearn.utils import estimator_checks
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skdistill import (
@@ -11,6 +13,9 @@ from skdistill import (
     DistilledRegressor,
     MLPStudentClassifier,
     MLPStudentRegressor,
+    Specialist,
+    TeacherEnsemble,
+    TorchTeacher,
 )
 
 ESTIMATORS = [
@@ -117,11 +122,22 @@ _MINIBATCH_WEIGHTS = (
 )
 
 
+# The teacher wrappers that fit and predict run through every check too.
+WRAPPERS = [
+    TeacherEnsemble([DecisionTreeClassifier(max_depth=3), LogisticRegression()], random_state=0),
+    TeacherEnsemble([DecisionTreeClassifier(max_depth=3), LogisticRegression()],
+                    weights="learn", cv=2, random_state=0),
+    TeacherEnsemble([DecisionTreeRegressor(max_depth=3), Ridge()], random_state=0),
+]
+
+
 def _is_neural(model):
     return isinstance(model, (MLPStudentClassifier, MLPStudentRegressor))
 
 
 def expected_failures(estimator):
+    if isinstance(estimator, TeacherEnsemble):
+        return {}
     if _is_neural(estimator) or _is_neural(getattr(estimator, "student", None)):
         return {"check_sample_weight_equivalence_on_dense_data": _MINIBATCH_WEIGHTS}
     if estimator.augment is not None:
@@ -145,6 +161,32 @@ def expected_failures(estimator):
     }
 
 
-@parametrize_with_checks(ESTIMATORS, expected_failed_checks=expected_failures)
+@parametrize_with_checks(ESTIMATORS + WRAPPERS, expected_failed_checks=expected_failures)
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)
+
+
+# A Specialist has no predict of its own (it answers inside an ensemble) and a
+# TorchTeacher has no fit (its module comes trained): they run the checks of
+# the estimator API that need neither.
+API_CHECKS = [
+    "check_no_attributes_set_in_init", "check_get_params_invariance", "check_set_params",
+    "check_estimator_repr", "check_estimator_cloneable", "check_param_validation",
+    "check_do_not_raise_errors_in_init_or_set_params", "check_estimator_tags_renamed",
+    "check_parameters_default_constructible",
+]
+
+
+def _torch_teacher():
+    torch = pytest.importorskip("torch")
+    return TorchTeacher(torch.nn.Linear(3, 2), classes=["a", "b"])
+
+
+@pytest.mark.parametrize("check", API_CHECKS)
+@pytest.mark.parametrize("make", [
+    lambda: Specialist(DecisionTreeClassifier(max_depth=3), classes=[0], random_state=0),
+    _torch_teacher,
+], ids=["Specialist", "TorchTeacher"])
+def test_teacher_wrappers_follow_the_estimator_api(make, check):
+    estimator = make()
+    getattr(estimator_checks, check)(type(estimator).__name__, estimator)

@@ -336,3 +336,22 @@ def test_deep_copies_of_a_fitted_distiller_share_nothing_but_answer_the_same(iri
     assert copied.teacher_ is not forest and copied.student_ is not distilled.student_
     np.testing.assert_array_equal(copied.predict_proba(X), distilled.predict_proba(X))
     assert fidelity_scorer(copied, X) == fidelity_scorer(distilled, X)
+
+
+def test_metadata_routing_sends_the_weights_to_pipeline_teachers_and_students(iris):
+    import sklearn
+    from sklearn.model_selection import cross_val_score
+
+    X, y, _ = iris
+    weights = np.random.default_rng(0).uniform(0.5, 2.0, len(y))
+    teacher = make_pipeline(StandardScaler(), RandomForestClassifier(10, random_state=0))
+    student = make_pipeline(StandardScaler(), DecisionTreeClassifier(max_depth=3))
+    plain = DistilledClassifier(teacher, student, random_state=0).fit(X, y, sample_weight=weights)
+    with sklearn.config_context(enable_metadata_routing=True):
+        distilled = DistilledClassifier(teacher, student, random_state=0)
+        routed = clone(distilled).fit(X, y, sample_weight=weights)
+        distilled.set_fit_request(sample_weight=True).set_score_request(sample_weight=True)
+        scores = cross_val_score(distilled, X, y, cv=3, params={"sample_weight": weights})
+    np.testing.assert_array_equal(routed.predict_proba(X), plain.predict_proba(X))
+    assert scores.min() > 0.8
+    assert not hasattr(student[-1], "_metadata_request")  # the user's student is left alone

@@ -1,0 +1,277 @@
+"""What both distillers share: validation, the teacher contract, the transfer set, the lesson.
+
+A fitted teacher is read-only through a distiller (``set_params`` refuses its
+nested parameters), copies carry it, and ``without_teacher`` leaves it out on
+purpose; the fit itself is a transaction (``_transactions``).
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_regressor
+from sklearn.utils import get_tags
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    _check_y,
+    _num_samples,
+    check_consistent_length,
+    check_is_fitted,
+)
+
+from ._adapters import check_teacher_features, check_teacher_kind, is_fitted
+from ._chain import fit_chain
+from ._ensemble import ensemble_of
+from ._fitting import final_step, fitted_teacher, share_if_fitted
+from ._persistence import is_detached, put_back, without_teacher
+from ._strategy import Lesson
+from ._transfer import (
+    augmentation_seed,
+    check_same_kind,
+    draw_augmented_rows,
+    matching_rows,
+    n_augmented_rows,
+    resolve_augmenter,
+    stack_rows,
+    transfer_sample_weight,
+)
+from ._validation import validate_rows
+from .augment import AUGMENTERS
+
+
+def _student_has(method):
+    """``available_if`` check: the student (fitted, given or default) offers ``method``."""
+
+    def check(self):
+        student = getattr(self, "student_", self.student)
+        if student is None:
+            student = self._default_student()
+        if is_regressor(final_step(student)):
+            return method == "predict_proba"
+        getattr(student, method)
+        return True
+
+    return check
+
+
+class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
+    """What both distillers share: validation, the teacher, the transfer set, the student."""
+
+    _parameter_constraints = {
+        "teacher": "no_validation",
+        "student": "no_validation",
+        "assistant": "no_validation",
+        "n_generations": [Interval(Integral, 1, None, closed="left")],
+        "alpha": [Interval(Real, 0, 1, closed="both")],
+        "augment": [None, StrOptions(set(AUGMENTERS)), HasMethods(["sample"])],
+        "augment_size": [
+            Interval(Integral, 1, None, closed="left"),
+            Interval(Real, 0, 100, closed="right"),
+        ],
+        "transfer_weight": [Interval(Real, 0, None, closed="neither")],
+        "n_jobs": [Integral, None],
+        "verbose": ["verbose"],
+        "random_state": ["random_state"],
+    }
+
+    def __sklearn_clone__(self):
+        # A fitted teacher is shared, not re-fitted: clone() of a plain fitted
+        # estimator returns an unfitted copy, which would silently discard it.
+        params = {
+            name: share_if_fitted(value) if name == "teacher" else clone(value, safe=False)
+            for name, value in self.get_params(deep=False).items()
+        }
+        return type(self)(**params)
+
+    def set_params(self, **params):
+        """Set the parameters of this distiller (see :meth:`sklearn.base.BaseEstimator.set_params`).
+
+        A fitted teacher is read-only: ``teacher__*`` parameters are refused
+        while the teacher is fitted, since setting them would change the
+        user's model under its fitted state. Setting ``teacher`` to the fitted
+        teacher on a copy made by :meth:`without_teacher` puts it back.
+
+        Parameters
+        ----------
+        **params : dict
+            Parameters, nested ones as ``<component>__<parameter>``.
+
+        Returns
+        -------
+        self : estimator
+            This distiller.
+        """
+        teacher = params.get("teacher", self.teacher)
+        nested = sorted(name for name in params if name.startswith("teacher__"))
+        if nested and _is_prefit(teacher):
+            raise ValueError(
+                f"Cannot set {nested} on the fitted `teacher` {type(teacher).__name__}: "
+                "a fitted teacher is read-only through the distiller (setting its "
+                "parameters would not refit it, and would change your model). To tune "
+                "the teacher, pass an unfitted one, e.g. teacher=clone(teacher): it is then "
+                "fitted in every fit, once per candidate of a search."
+            )
+        super().set_params(**params)
+        if "teacher" in params and is_detached(getattr(self, "teacher_", None)):
+            self._put_teacher_back(params["teacher"])
+        return self
+
+    def _put_teacher_back(self, teacher):
+        if not _is_prefit(teacher) or is_detached(teacher):
+            return  # an unfitted teacher is fitted by the next fit
+        teacher = ensemble_of(teacher)
+        check_teacher_kind(teacher, self._kind, type(self).__name__)
+        check_teacher_features(teacher, self.n_features_in_,
+                               getattr(self, "feature_names_in_", None))
+        put_back(self, teacher)
+
+    def without_teacher(self):
+        """A copy of this fitted distiller without its teacher, to save at the size of the student.
+
+        Pickles, deep copies and the copies that process-based parallelism
+        makes keep the teacher. This copy holds a small stand-in instead: it
+        predicts as the distiller does, and anything that needs the teacher
+        (refitting, :func:`~skdistill.metrics.fidelity_scorer`, the displays)
+        raises until ``set_params(teacher=fitted_teacher)`` puts it back.
+
+        Returns
+        -------
+        distiller : estimator
+            A fitted copy whose ``teacher`` and ``teacher_`` are stand-ins.
+        """
+        check_is_fitted(self)
+        return without_teacher(self)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        teacher = self.student if self._teaches_itself() else self.teacher
+        teacher_tags = self._tags_of(teacher, self._default_teacher)
+        student_tags = self._tags_of(self.student, self._default_student)
+        tags.input_tags.allow_nan = (
+            teacher_tags.input_tags.allow_nan and student_tags.input_tags.allow_nan
+        )
+        tags.input_tags.sparse = (
+            teacher_tags.input_tags.sparse
+            and student_tags.input_tags.sparse
+            and self.augment is None  # augmenters take dense arrays and DataFrames
+        )
+        return tags
+
+    @staticmethod
+    def _tags_of(model, default):
+        try:
+            return get_tags(default() if model is None else model)
+        except (AttributeError, TypeError):
+            # A raw booster, torch module, function or list of teachers: its
+            # input is checked by the model itself at fit time.
+            return get_tags(default())
+
+    def _validate_X(self, X, reset):
+        return validate_rows(self, X, reset)
+
+    def _validate_fit_data(self, X, y, sample_weight, y_numeric):
+        X = self._validate_X(X, reset=True)
+        y = _check_y(y, y_numeric=y_numeric)
+        check_consistent_length(X, y)
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
+        return X, y, sample_weight
+
+    def _teaches_itself(self):
+        if not isinstance(self.teacher, str):
+            return False
+        if self.teacher != "self":
+            raise ValueError(
+                f"`teacher` must be a model, a list of models, None or 'self' (born-again "
+                f"distillation); got the string {self.teacher!r}."
+            )
+        return True
+
+    def _fit_teacher(self, X, y, sample_weight):
+        if self._teaches_itself():
+            # Born-again: the student's own architecture, trained on the labels, teaches.
+            teacher = clone(self._student())
+        else:
+            teacher = self._default_teacher() if self.teacher is None else self.teacher
+        if isinstance(teacher, (list, tuple)) and not teacher:
+            raise ValueError("`teacher` is an empty list: pass a model, a non-empty list of "
+                             "models, None (the default teacher) or 'self'.")
+        teacher = ensemble_of(teacher)
+        check_teacher_kind(teacher, self._kind, type(self).__name__)
+        if is_detached(teacher):
+            raise teacher.error()
+        if is_fitted(teacher):
+            check_teacher_features(teacher, self.n_features_in_,
+                                   getattr(self, "feature_names_in_", None))
+        return fitted_teacher(teacher, X, y, sample_weight, self.random_state)
+
+    def _transfer_rows(self, X, X_unlabeled):
+        """Augmented rows, then ``X_unlabeled``: the rows only the teacher labels."""
+        parts = []
+        if X_unlabeled is not None:
+            check_same_kind(X_unlabeled, X)
+            if _num_samples(X_unlabeled) == 0:
+                raise ValueError("X_unlabeled has no rows: pass None to fit without "
+                                 "unlabelled rows, or rows with the columns of X.")
+            X_unlabeled = matching_rows(self._validate_X(X_unlabeled, reset=False), X)
+        augmenter = resolve_augmenter(self.augment)
+        if augmenter is not None:
+            source = X if X_unlabeled is None else stack_rows([X, X_unlabeled])
+            n_rows = n_augmented_rows(self.augment_size, _num_samples(X))
+            seed = augmentation_seed(self.random_state)
+            parts.append(draw_augmented_rows(augmenter, source, n_rows, seed, self.verbose))
+        if X_unlabeled is not None:
+            parts.append(X_unlabeled)
+        parts = [part for part in parts if _num_samples(part) > 0]
+        return stack_rows(parts) if parts else None
+
+    def _caches_transfer(self):
+        # Augmented rows repeat only under an integer random_state; caching
+        # other draws would only evict the real rows' entries.
+        return self.augment is None or isinstance(self.random_state, Integral)
+
+    def _lesson(self, X, y, teacher, sample_weight, transfer, cache):
+        """The Lesson from ``teacher``: real rows with labels, then transfer rows."""
+        teacher_output = self._ask(teacher, X, cache)
+        extra = {"teacher": teacher, "temperature": getattr(self, "temperature", 1.0)}
+        if transfer is None:
+            return Lesson(X=X, y=y, teacher_output=teacher_output, alpha=self.alpha,
+                          sample_weight=sample_weight, **extra)
+        transfer_output = self._ask(teacher, transfer, cache and self._caches_transfer())
+        n_samples, n_transfer = _num_samples(X), _num_samples(transfer)
+        return Lesson(
+            X=stack_rows([X, transfer]),
+            y=np.concatenate([y, np.zeros(n_transfer, dtype=y.dtype)]),
+            teacher_output=np.concatenate([teacher_output, transfer_output]),
+            alpha=self.alpha,
+            sample_weight=transfer_sample_weight(
+                sample_weight, n_samples, n_transfer, self.transfer_weight
+            ),
+            labelled=np.arange(n_samples + n_transfer) < n_samples,
+            **extra,
+        )
+
+    def _student(self):
+        return self.student if self.student is not None else self._default_student()
+
+    def _fit_distillation(self, X, y, sample_weight, X_unlabeled, targets):
+        """The teacher (fitted on ``y``), the transfer set, then the chain of students.
+
+        ``targets`` are what the students learn: ``y`` as class codes, or as floats.
+        """
+        self.teacher_ = self._fit_teacher(X, y, sample_weight)
+        transfer = self._transfer_rows(X, X_unlabeled)
+        fit_chain(self, X, targets, sample_weight, transfer)
+        return self
+
+    def _strategy_class(self, name=None):
+        return self._strategies[self.strategy if name is None else name]
+
+
+def _is_prefit(teacher):
+    """A teacher the distiller would use as given (fitted), not fit itself."""
+    if teacher is None or isinstance(teacher, str):
+        return False
+    if isinstance(teacher, (list, tuple)):
+        return bool(teacher) and is_fitted(list(teacher))
+    return is_fitted(teacher)
