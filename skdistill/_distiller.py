@@ -31,6 +31,7 @@ from ._fitting import final_step
 from ._persistence import without_teacher
 from ._seeding import _MAX_SEED, derived_seed, seed_unset_random_states
 from ._students import CLASSIFICATION_STRATEGIES, REGRESSION_STRATEGIES, Lesson, choose_strategy
+from ._tabular_students import check_student_input, student_for_input
 from ._teacher_outputs import teacher_logits, teacher_predictions
 from ._teachers import (
     check_teacher_features,
@@ -147,6 +148,9 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
 
     def _validate_fit_data(self, X, y, sample_weight, y_numeric):
         X = self._validate_X(X, reset=True)
+        # Before the teacher pass: a student that cannot take X is refused now, by name.
+        check_student_input(self.assistant, X)
+        self._student_for_X = student_for_input(self.student, self._default_student(), X)
         y = _check_y(y, y_numeric=y_numeric)
         check_consistent_length(X, y)
         if sample_weight is not None:
@@ -216,7 +220,7 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         )
 
     def _student(self):
-        return self.student if self.student is not None else self._default_student()
+        return self._student_for_X
 
     def _chain(self):
         """The models distilled in turn: the assistant, then the student per generation."""

@@ -14,6 +14,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
+from ._columns import _ColumnsOfKind
 from ._optional import import_optional
 
 _MAX_SEED = np.iinfo(np.int32).max
@@ -522,29 +523,6 @@ class MLPStudentRegressor(RegressorMixin, _MLPStudent):
             Predictions.
         """
         return self._outputs(X)[:, 0] * self.y_scale_ + self.y_mean_
-
-
-class _ColumnsOfKind:
-    """ColumnTransformer selector: the categorical or the numeric columns.
-
-    Arrays have no categorical columns; DataFrame columns of object, string,
-    category or bool dtype are categorical.
-    """
-
-    def __init__(self, categorical):
-        self.categorical = categorical
-
-    def __call__(self, X):
-        if not hasattr(X, "dtypes"):
-            return [] if self.categorical else list(range(X.shape[1]))
-        return [
-            name for name, dtype in X.dtypes.items()
-            if _is_categorical_dtype(dtype) == self.categorical
-        ]
-
-
-def _is_categorical_dtype(dtype):
-    return dtype.kind in "OSUb" or str(dtype) in ("category", "str", "string")
 
 
 def make_mlp_student(task="classification", *, max_categories=32, **mlp_params):
