@@ -11,14 +11,16 @@ import numpy as np
 from sklearn.base import is_classifier
 from sklearn.utils.validation import check_is_fitted
 
+from ._comparison import ComparisonReport, compare
 from ._conditions import rule_sql, rule_text
+from ._disagreement import disagreement
 from ._fitting import final_step
 from ._optional import import_optional
 from ._rules import leaf_paths
 from ._scorecard import linear_terms
 from .export import input_names, margin_scale, student_trees
 
-__all__ = ["rules", "scorecard"]
+__all__ = ["ComparisonReport", "compare", "disagreement", "rules", "scorecard"]
 
 
 def rules(distilled, feature_names=None, *, decimals=3):
