@@ -7,7 +7,7 @@ at least ``min_rows``: a bin of two rows draws a zig-zag, not a pattern.
 import numpy as np
 
 
-def merged_bins(values, n_bins=10, min_rows=20, strategy="quantile"):
+def merged_bins(values, n_bins=10, min_rows=20, strategy="quantile", value_range=None):
     """Bin ``values`` (NaN left out); each bin holds ``min_rows`` rows or more.
 
     Parameters
@@ -21,6 +21,8 @@ def merged_bins(values, n_bins=10, min_rows=20, strategy="quantile"):
         (the last bin its left one). With fewer rows than that, one bin.
     strategy : {"quantile", "uniform"}
         Quantile bins (as many rows in each) or bins of equal width.
+    value_range : (float, float), default=None
+        Where equal-width bins start and end; ``None``: the values' range.
 
     Returns
     -------
@@ -39,6 +41,7 @@ def merged_bins(values, n_bins=10, min_rows=20, strategy="quantile"):
     """
     if strategy not in ("quantile", "uniform"):
         raise ValueError(f"strategy must be 'quantile' or 'uniform', got {strategy!r}.")
+    check_bin_sizes(n_bins, min_rows)
     values = np.asarray(values, dtype=np.float64)
     known = values[~np.isnan(values)]
     codes = np.full(len(values), -1)
@@ -47,13 +50,21 @@ def merged_bins(values, n_bins=10, min_rows=20, strategy="quantile"):
     if strategy == "quantile":
         edges = np.unique(np.quantile(known, np.linspace(0.0, 1.0, n_bins + 1)))
     else:
-        edges = np.unique(np.linspace(known.min(), known.max(), n_bins + 1))
+        low, high = (known.min(), known.max()) if value_range is None else value_range
+        edges = np.unique(np.linspace(low, high, n_bins + 1))
     if len(edges) == 1:
         edges = np.array([edges[0], edges[0]])
     edges = _merge_small(edges, np.bincount(_codes(known, edges), minlength=len(edges) - 1),
                          min_rows)
     codes[~np.isnan(values)] = _codes(known, edges)
     return edges, codes
+
+
+def check_bin_sizes(n_bins, min_rows):
+    """Refuse, by name, a number of bins or of rows per bin that is not a positive integer."""
+    for name, value in (("n_bins", n_bins), ("min_rows", min_rows)):
+        if not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
 
 
 def _codes(values, edges):

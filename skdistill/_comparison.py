@@ -152,7 +152,9 @@ def _models(distilled, X_train, y_train):
     """The models to compare, by name: teacher, distilled, on labels when rows are given."""
     models = {"teacher": None, "distilled student": distilled}
     if (X_train is None) != (y_train is None):
-        raise ValueError("Pass both X_train and y_train, to fit the student on labels, or neither.")
+        raise ValueError(
+            "Pass both X_train and y_train, to fit the student on labels, or neither."
+        )
     if X_train is not None:
         student = student_for_input(distilled.student, distilled._default_student(), X_train)
         if hasattr(distilled, "classes_") and is_regressor(final_step(student)):
@@ -185,6 +187,12 @@ class _Reference:
         proba = np.zeros((_num_samples(X), len(self.distilled.classes_)))
         own = model.predict_proba(X)
         classes = getattr(model, "classes_", self.distilled.classes_)
+        if not np.isin(classes, self.distilled.classes_).all():
+            raise ValueError(
+                f"The student fit on y_train knows the classes {list(classes)[:10]}, not all "
+                f"among the distiller's {self.distilled.classes_.tolist()[:10]}: pass the "
+                "labels the distiller was fitted on."
+            )
         columns = np.searchsorted(self.distilled.classes_, classes)
         proba[:, columns] = own
         return model.predict(X), proba
@@ -199,7 +207,8 @@ class _Reference:
             # probability floor would come out a hair below 0).
             fidelity, kl = 1.0, 0.0
         else:
-            fidelity, kl = fidelity_score(self.labels, labels), teacher_student_kl(self.proba, proba)
+            fidelity = fidelity_score(self.labels, labels)
+            kl = teacher_student_kl(self.proba, proba)
         classes = self.distilled.classes_
         binary = len(classes) == 2
         return {

@@ -11,7 +11,7 @@ import numpy as np
 from sklearn.metrics import r2_score
 from sklearn.utils.validation import check_is_fitted
 
-from ._bins import bin_labels, merged_bins
+from ._bins import bin_labels, check_bin_sizes, merged_bins
 from ._columns import _is_categorical_dtype
 from ._conditions import rule_text
 from ._fitting import final_step
@@ -95,6 +95,7 @@ def disagreement(distilled, X, *, by="auto", n_bins=10, min_rows=30, decimals=3)
 def grouped_disagreement(distilled, X, *, by="auto", n_bins=10, min_rows=30, decimals=3):
     """:func:`disagreement`'s table with the groups in their natural order (for plots)."""
     check_is_fitted(distilled, "student_")
+    check_bin_sizes(n_bins, min_rows)
     pd = import_optional("pandas")
     is_tree = hasattr(final_step(distilled.student_), "tree_")
     if by == "auto":
@@ -111,8 +112,8 @@ def grouped_disagreement(distilled, X, *, by="auto", n_bins=10, min_rows=30, dec
     columns = _columns(distilled, X)
     if by == "feature":
         chosen = list(columns)
-    elif by in columns:
-        chosen = [by]
+    elif str(by) in columns:
+        chosen = [str(by)]
     else:
         raise ValueError(
             f"by={by!r} is neither 'auto', 'leaf', 'feature' nor a column of X; the columns "

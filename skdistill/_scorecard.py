@@ -67,7 +67,9 @@ def _terms(meaning, weight):
     per_value = weight / meaning.scale
     shift = -per_value * meaning.offset
     if isinstance(meaning, _Value):
-        missing_as = None if meaning.fill is None else meaning.fill * meaning.scale + meaning.offset
+        missing_as = None
+        if meaning.fill is not None:  # the imputer's value, back in the column's units
+            missing_as = meaning.fill * meaning.scale + meaning.offset
         return [Term(meaning.column, meaning.column, per_value, True,
                      missing_as=missing_as)], shift
     if isinstance(meaning, (_Indicator, _IsMissing)):

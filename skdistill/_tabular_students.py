@@ -176,8 +176,8 @@ def check_student_input(student, X):
     if not refused:
         return
     if takes_categories:
-        needs, fix = ("numbers and pandas categoricals, not strings",
-                      "Convert them to pandas categoricals (X.astype({column: 'category'})), or use")
+        needs = "numbers and pandas categoricals, not strings"
+        fix = "Convert them to pandas categoricals (X.astype({column: 'category'})), or use"
     else:
         needs, fix = "numbers", "Use"
     raise ValueError(

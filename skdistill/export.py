@@ -298,7 +298,9 @@ def _booster_sql(distilled, trees, classifier, class_label):
             return (f"CASE WHEN {margin(0)} > 0 THEN {sql_literal(classes[1])} "
                     f"ELSE {sql_literal(classes[0])} END")
         probability = f"1.0 / (1.0 + EXP(-{margin(0)}))"
-        return probability if _class_column(distilled, class_label) == 1 else f"1.0 - {probability}"
+        if _class_column(distilled, class_label) == 0:
+            return f"1.0 - {probability}"
+        return probability
     if class_label is None:
         raise ValueError(
             "A multiclass LightGBM student predicts the class of the largest margin, one SQL "

@@ -184,6 +184,10 @@ def scorecard(distilled, feature_names=None, *, points_to_double_odds=20.0, base
     """
     check_is_fitted(distilled, "student_")
     pd = import_optional("pandas")
+    for name, value in (("points_to_double_odds", points_to_double_odds),
+                        ("base_odds", base_odds)):
+        if not value > 0:
+            raise ValueError(f"{name} must be a positive number, got {value!r}.")
     model = final_step(distilled.student_)
     if not hasattr(model, "coef_"):
         raise ValueError(

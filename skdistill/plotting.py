@@ -27,9 +27,9 @@ class TeacherStudentDisplay:
     A faithful student puts every point on the diagonal. For a classifier
     the points are the probabilities of one class; for a regressor, the
     predictions. The line is the student's mean in bins of the teacher's
-    output — quantile bins by default, merged until each holds ``min_rows``
-    rows, each marked with its number of rows — a reliability view with the
-    teacher as reference.
+    output — of equal width for probabilities, quantile bins for
+    predictions, merged until each holds ``min_rows`` rows, each marked with
+    its number of rows — a reliability view with the teacher as reference.
 
     Parameters
     ----------
@@ -78,7 +78,7 @@ class TeacherStudentDisplay:
         self.name = name
 
     @classmethod
-    def from_estimator(cls, distiller, X, *, class_label=None, n_bins=10, strategy="quantile",
+    def from_estimator(cls, distiller, X, *, class_label=None, n_bins=10, strategy="auto",
                        min_rows=20, name=None, ax=None, **kwargs):
         """Plot from a fitted distiller and rows ``X``.
 
@@ -103,14 +103,14 @@ class TeacherStudentDisplay:
 
     @classmethod
     def from_predictions(cls, teacher_output, student_output, *, class_label=None, n_bins=10,
-                         strategy="quantile", min_rows=20, name=None, ax=None, **kwargs):
+                         strategy="auto", min_rows=20, name=None, ax=None, **kwargs):
         """Plot from the two output vectors (probabilities of ``class_label``, or predictions)."""
         display = cls(np.asarray(teacher_output, dtype=np.float64),
                       np.asarray(student_output, dtype=np.float64),
                       class_label=class_label, name=name)
         return display.plot(ax=ax, n_bins=n_bins, strategy=strategy, min_rows=min_rows, **kwargs)
 
-    def plot(self, *, ax=None, n_bins=10, strategy="quantile", min_rows=20, name=None, **kwargs):
+    def plot(self, *, ax=None, n_bins=10, strategy="auto", min_rows=20, name=None, **kwargs):
         """Draw the rows, the diagonal and the binned means with their counts.
 
         Parameters
@@ -119,8 +119,10 @@ class TeacherStudentDisplay:
             Where to draw; ``None`` makes a new figure.
         n_bins : int, default=10
             Bins of the teacher's output, before merging.
-        strategy : {"quantile", "uniform"}, default="quantile"
-            Bins with as many rows each, or of equal width.
+        strategy : {"auto", "quantile", "uniform"}, default="auto"
+            Bins with as many rows each, or of equal width; ``"auto"``: equal
+            width on [0, 1] for probabilities (where a reliability diagram
+            puts them), quantiles for predictions.
         min_rows : int, default=20
             Fewest rows of a bin: smaller bins join their neighbour.
         name : str, default=None
@@ -138,7 +140,10 @@ class TeacherStudentDisplay:
         low, high = (0.0, 1.0) if self.class_label is not None else (
             min(teacher.min(), student.min()), max(teacher.max(), student.max()))
         ax.plot([low, high], [low, high], "k--", linewidth=1, label="perfect imitation")
-        _, codes = merged_bins(teacher, n_bins, min_rows, strategy)
+        if strategy == "auto":
+            strategy = "quantile" if self.class_label is None else "uniform"
+        _, codes = merged_bins(teacher, n_bins, min_rows, strategy,
+                               value_range=None if self.class_label is None else (0.0, 1.0))
         used = np.unique(codes[codes >= 0])
         self.bin_teacher_ = np.array([teacher[codes == b].mean() for b in used])
         self.bin_student_ = np.array([student[codes == b].mean() for b in used])

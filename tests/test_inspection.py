@@ -210,3 +210,18 @@ def test_compare_refuses_half_the_training_rows_and_unknown_scores(fitted):
         compare(distilled, X_test, y_test, X_train=X_train)
     with pytest.raises(ValueError, match="retention_of='r2' is not a score"):
         compare(distilled, X_test, y_test, retention_of="r2")
+
+
+def test_bad_bins_and_scorecard_scales_are_refused_by_name(fitted):
+    from skdistill.inspection import scorecard
+
+    _, X_test, _, _, _, distilled = fitted
+    with pytest.raises(ValueError, match="min_rows must be a positive integer"):
+        disagreement(distilled, X_test, by="plan", min_rows=0)
+    with pytest.raises(ValueError, match="n_bins must be a positive integer"):
+        disagreement(distilled, X_test, by="tenure", n_bins=2.5)
+    X, y = load_breast_cancer(return_X_y=True)
+    linear = DistilledClassifier(RandomForestClassifier(n_estimators=5).fit(X, y),
+                                 LogisticRegression(max_iter=5000), random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match="base_odds must be a positive number"):
+        scorecard(linear, base_odds=0)

@@ -17,7 +17,13 @@ from sklearn.decomposition import PCA
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from sklearn.impute import SimpleImputer
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import FunctionTransformer, MinMaxScaler, OneHotEncoder, OrdinalEncoder, StandardScaler
+from sklearn.preprocessing import (
+    FunctionTransformer,
+    MinMaxScaler,
+    OneHotEncoder,
+    OrdinalEncoder,
+    StandardScaler,
+)
 from sklearn.tree import DecisionTreeClassifier
 
 from skdistill import (
@@ -316,3 +322,27 @@ def test_bad_arguments_are_refused_by_name(data):
         export_text(distilled, ["a", "b"])
     with pytest.raises(ValueError, match="class_label='maybe' is not a class"):
         export_sql(distilled, class_label="maybe")
+
+
+def test_lightgbm_regressor_and_multiclass_students_in_sql():
+    lightgbm = pytest.importorskip("lightgbm")
+    X, _ = frame(900, seed=5)
+    X = X.rename(columns={FEE: "fee"}).astype({"city": "category"})
+    target = np.nan_to_num(X["age"].to_numpy(), nan=30.0) + 15 * (X["plan"] == "gold").to_numpy()
+    booster = dict(n_estimators=4, max_depth=2, num_leaves=4, verbose=-1, n_jobs=1)
+    teacher = HistGradientBoostingRegressor(max_iter=20).fit(X, target)
+    regressor = DistilledRegressor(teacher, lightgbm.LGBMRegressor(**booster),
+                                   random_state=0).fit(X, target)
+    np.testing.assert_allclose(sql_values(export_sql(regressor), X), regressor.predict(X),
+                               rtol=1e-9)
+    labels = np.array(["low", "mid", "high"])[np.digitize(target, [35, 45])]
+    forest = HistGradientBoostingClassifier(max_iter=20).fit(X, labels)
+    classifier = DistilledClassifier(forest, lightgbm.LGBMClassifier(**booster),
+                                     temperature=2.0, random_state=0).fit(X, labels)
+    proba = classifier.predict_proba(X)
+    for column, label in enumerate(classifier.classes_):
+        np.testing.assert_allclose(sql_values(export_sql(classifier, class_label=label), X),
+                                   proba[:, column], atol=1e-12)
+    with pytest.raises(ValueError, match="pass class_label="):
+        export_sql(classifier)
+    assert set(rules(classifier)["class"]) == set(classifier.classes_)
