@@ -52,6 +52,12 @@ def _with_pandas_categories(dump, meanings):
 
 def _node(structure, meanings, total, scale):
     if "split_index" not in structure:
+        if "leaf_coeff" in structure:
+            raise ValueError(
+                "The LightGBM student has linear models in its leaves (linear_tree=True), "
+                "which rules with one value per leaf cannot write. Fit it with "
+                "linear_tree=False to read it as rules."
+            )
         leaf = Node(int(structure.get("leaf_index", 0)))
         leaf.output = scale * float(structure["leaf_value"])
         leaf.share = structure.get("leaf_count", total) / total

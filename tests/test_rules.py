@@ -346,3 +346,18 @@ def test_lightgbm_regressor_and_multiclass_students_in_sql():
     with pytest.raises(ValueError, match="pass class_label="):
         export_sql(classifier)
     assert set(rules(classifier)["class"]) == set(classifier.classes_)
+
+
+def test_lightgbm_students_the_rules_cannot_write_are_refused_by_name():
+    lightgbm = pytest.importorskip("lightgbm")
+    X, _ = frame(400, seed=6)
+    X = X[["age"]].fillna(40.0).assign(zero=np.where(X["age"].isna(), 0.0, 1.0))
+    target = X["age"].to_numpy() + X["zero"].to_numpy()
+    teacher = HistGradientBoostingRegressor(max_iter=10).fit(X, target)
+    booster = dict(n_estimators=2, max_depth=2, num_leaves=4, verbose=-1, n_jobs=1)
+    for params, message in [({"linear_tree": True}, "linear_tree=False"),
+                            ({"zero_as_missing": True}, "zero_as_missing=False")]:
+        distilled = DistilledRegressor(teacher, lightgbm.LGBMRegressor(**booster, **params),
+                                       random_state=0).fit(X, target)
+        with pytest.raises(ValueError, match=message):
+            export_text(distilled)
