@@ -112,8 +112,8 @@ plt.show()
 #
 # Size and speed
 # --------------
-# What ships is the student alone (``distilled.student_``; a pickled distiller leaves the
-# teacher out as well). Prediction is timed on a batch of 10,000 rows, drawn from the test
+# What ships is the student alone (``distilled.student_``, or ``distilled.without_teacher()``
+# to keep the distiller's interface without the teacher). Prediction is timed on a batch of 10,000 rows, drawn from the test
 # rows, so per-call overhead does not hide the per-row cost: the median of three calls for the
 # student, one call for the ensemble (seconds long, so one is enough).
 X_batch = X_test.sample(10_000, replace=True, random_state=0)

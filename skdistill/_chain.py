@@ -7,24 +7,27 @@ fitted distillers in ``stages_`` (each predicts like its student).
 
 from sklearn.base import clone
 
+from ._fitting import final_step
+from ._mlp_students import _MLPStudent
+from ._progress import rows
 from ._seeding import derived_seed, seed_unset_random_states, spawn_seeds
 from ._students import choose_strategy
 
 
-def chain_of(distiller):
-    """The models distilled in turn: the assistant, then the student per generation."""
+def chain_of(distiller, X):
+    """The models distilled in turn on X: the assistant, then the student per generation."""
     assistant = [] if distiller.assistant is None else [distiller.assistant]
-    return assistant + [distiller._student()] * distiller.n_generations
+    return assistant + [distiller._student(X)] * distiller.n_generations
 
 
-def fit_chain(distiller, X, y, sample_weight, transfer):
+def fit_chain(distiller, X, y, sample_weight, transfer, clock):
     """Distil ``distiller.teacher_`` into each model of the chain, each teaching the next.
 
     Sets ``stages_``, ``student_`` and ``strategy_``. Only the first lesson's
     teacher outputs are cached: the later teachers are the stages just fitted,
     new in every fit.
     """
-    chain = chain_of(distiller)
+    chain = chain_of(distiller, X)
     # Born-again: the teacher took the first seed, the generations follow.
     first = 1 if distiller._teaches_itself() else 0
     seeds = chain_seeds(distiller.random_state, first + len(chain))[first:]
@@ -33,8 +36,10 @@ def fit_chain(distiller, X, y, sample_weight, transfer):
         if position:
             teacher = _stage(distiller, chain[position - 1])
             distiller.stages_.append(teacher)
-        lesson = distiller._lesson(X, y, teacher, sample_weight, transfer, cache=not position)
-        _fit_student(distiller, lesson, student, seeds[position])
+        lesson = distiller._lesson(X, y, teacher, sample_weight, transfer, cache=not position,
+                                   clock=clock)
+        role = _role(distiller, position, len(chain))
+        _fit_student(distiller, lesson, student, seeds[position], clock, role)
 
 
 def chain_seeds(random_state, n_models):
@@ -57,11 +62,35 @@ def _stage(distiller, student):
     return stage
 
 
-def _fit_student(distiller, lesson, student, random_state):
+def _role(distiller, position, n_models):
+    """What the model at ``position`` of the chain is, for the progress lines."""
+    if distiller.assistant is not None and position == 0:
+        return "assistant"
+    if distiller.n_generations > 1:
+        generation = position + (distiller.assistant is None)
+        return f"student, generation {generation} of {distiller.n_generations}"
+    return "student"
+
+
+def _fit_student(distiller, lesson, student, random_state, clock, role="student"):
     strategy_class = choose_strategy(student, distiller._strategies, distiller.strategy)
-    student = seed_unset_random_states(clone(student), random_state)
+    student = _reporting(seed_unset_random_states(clone(student), random_state),
+                         distiller.verbose)
     lesson.random_state = derived_seed(random_state)
     strategy = (strategy_class() if distiller._kind == "regressor"
                 else strategy_class(lesson.n_classes, lesson.temperature))
-    distiller.student_ = strategy.fit(student, lesson)
+    name = type(final_step(student)).__name__
+    with clock.stage("student", f"{role} {name} ({strategy.name}) on {rows(len(lesson.y))}"):
+        distiller.student_ = strategy.fit(student, lesson)
     distiller.strategy_ = strategy.name
+
+
+def _reporting(student, verbose):
+    """The (cloned) student with the distiller's ``verbose``, when it is ours and silent.
+
+    Other students keep their own: LightGBM's ``verbose`` means logging levels.
+    """
+    final = final_step(student)
+    if verbose and isinstance(final, _MLPStudent) and not final.verbose:
+        final.set_params(verbose=verbose)
+    return student

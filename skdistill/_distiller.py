@@ -57,7 +57,10 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         probabilities), a neural net (:class:`~skdistill.MLPStudentClassifier`
         or a skorch ``NeuralNetClassifier``, trained with the KD loss), or a
         Pipeline ending in one. ``None`` means
-        ``DecisionTreeClassifier(max_depth=6)``: 64 leaves stay readable.
+        ``DecisionTreeClassifier(max_depth=6)``: 64 leaves stay readable; on a
+        DataFrame with string or categorical columns, the same tree behind an
+        encoder (:func:`~skdistill.make_tree_student`). A student that cannot
+        take such columns is refused before the teacher pass.
     temperature : float, default=1.0
         Softening of the teacher's distribution, ``softmax(logits / T)``. The
         student learns the softened distribution and answers at T = 1: trees
@@ -291,7 +294,9 @@ class DistilledRegressor(RegressorMixin, _BaseDistiller):
         The regressor to train, cloned in ``fit``: any regressor, a neural
         net (:class:`~skdistill.MLPStudentRegressor` or a skorch
         ``NeuralNetRegressor``) or a Pipeline ending in one; ``None`` means
-        ``DecisionTreeRegressor(max_depth=6)``.
+        ``DecisionTreeRegressor(max_depth=6)``, behind an encoder
+        (:func:`~skdistill.make_tree_student`) on a DataFrame with string or
+        categorical columns.
     alpha : float, default=0.5
         Weight of the teacher's predictions against y. The teacher's
         predictions are smoother than y, which helps small students; 0.5

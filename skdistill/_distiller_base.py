@@ -24,11 +24,12 @@ from ._chain import fit_chain
 from ._ensemble import ensemble_of
 from ._fitting import final_step, fitted_teacher, share_if_fitted
 from ._persistence import is_detached, put_back, without_teacher
+from ._progress import FitClock, rows
 from ._strategy import Lesson
+from ._tabular_students import check_student_input, student_for_input
 from ._transfer import (
     augmentation_seed,
     check_same_kind,
-    draw_augmented_rows,
     matching_rows,
     n_augmented_rows,
     resolve_augmenter,
@@ -171,6 +172,9 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
 
     def _validate_fit_data(self, X, y, sample_weight, y_numeric):
         X = self._validate_X(X, reset=True)
+        # Before the teacher pass: a student that cannot take X is refused now, by name.
+        check_student_input(self.assistant, X)
+        self._student(X)
         y = _check_y(y, y_numeric=y_numeric)
         check_consistent_length(X, y)
         if sample_weight is not None:
@@ -187,10 +191,10 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             )
         return True
 
-    def _fit_teacher(self, X, y, sample_weight):
+    def _fit_teacher(self, X, y, sample_weight, clock):
         if self._teaches_itself():
             # Born-again: the student's own architecture, trained on the labels, teaches.
-            teacher = clone(self._student())
+            teacher = clone(self._student(X))
         else:
             teacher = self._default_teacher() if self.teacher is None else self.teacher
         if isinstance(teacher, (list, tuple)) and not teacher:
@@ -203,9 +207,12 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         if is_fitted(teacher):
             check_teacher_features(teacher, self.n_features_in_,
                                    getattr(self, "feature_names_in_", None))
-        return fitted_teacher(teacher, X, y, sample_weight, self.random_state)
+            return teacher
+        with clock.stage("teacher_fit", f"teacher {type(teacher).__name__} fitted on "
+                                        f"{rows(_num_samples(X))}"):
+            return fitted_teacher(teacher, X, y, sample_weight, self.random_state)
 
-    def _transfer_rows(self, X, X_unlabeled):
+    def _transfer_rows(self, X, X_unlabeled, clock):
         """Augmented rows, then ``X_unlabeled``: the rows only the teacher labels."""
         parts = []
         if X_unlabeled is not None:
@@ -219,7 +226,9 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             source = X if X_unlabeled is None else stack_rows([X, X_unlabeled])
             n_rows = n_augmented_rows(self.augment_size, _num_samples(X))
             seed = augmentation_seed(self.random_state)
-            parts.append(draw_augmented_rows(augmenter, source, n_rows, seed, self.verbose))
+            with clock.stage("transfer_set", f"transfer set: {rows(n_rows)} drawn by "
+                                             f"{type(augmenter).__name__}"):
+                parts.append(augmenter.sample(source, n_rows, random_state=seed))
         if X_unlabeled is not None:
             parts.append(X_unlabeled)
         parts = [part for part in parts if _num_samples(part) > 0]
@@ -230,14 +239,18 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         # other draws would only evict the real rows' entries.
         return self.augment is None or isinstance(self.random_state, Integral)
 
-    def _lesson(self, X, y, teacher, sample_weight, transfer, cache):
+    def _lesson(self, X, y, teacher, sample_weight, transfer, cache, clock):
         """The Lesson from ``teacher``: real rows with labels, then transfer rows."""
-        teacher_output = self._ask(teacher, X, cache)
+        name = type(teacher).__name__
+        with clock.stage("teacher_outputs", f"{name} outputs on {rows(_num_samples(X))}"):
+            teacher_output = self._ask(teacher, X, cache)
         extra = {"teacher": teacher, "temperature": getattr(self, "temperature", 1.0)}
         if transfer is None:
             return Lesson(X=X, y=y, teacher_output=teacher_output, alpha=self.alpha,
                           sample_weight=sample_weight, **extra)
-        transfer_output = self._ask(teacher, transfer, cache and self._caches_transfer())
+        with clock.stage("teacher_outputs", f"{name} outputs on the transfer set, "
+                                            f"{rows(_num_samples(transfer))}"):
+            transfer_output = self._ask(teacher, transfer, cache and self._caches_transfer())
         n_samples, n_transfer = _num_samples(X), _num_samples(transfer)
         return Lesson(
             X=stack_rows([X, transfer]),
@@ -251,18 +264,76 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             **extra,
         )
 
-    def _student(self):
-        return self.student if self.student is not None else self._default_student()
+    def _student(self, X):
+        """The student to fit on X: the one given (checked), or the default that takes X."""
+        return student_for_input(self.student, self._default_student(), X)
 
     def _fit_distillation(self, X, y, sample_weight, X_unlabeled, targets):
         """The teacher (fitted on ``y``), the transfer set, then the chain of students.
 
         ``targets`` are what the students learn: ``y`` as class codes, or as floats.
         """
-        self.teacher_ = self._fit_teacher(X, y, sample_weight)
-        transfer = self._transfer_rows(X, X_unlabeled)
-        fit_chain(self, X, targets, sample_weight, transfer)
+        clock = FitClock(self.verbose)
+        self.teacher_ = self._fit_teacher(X, y, sample_weight, clock)
+        transfer = self._transfer_rows(X, X_unlabeled, clock)
+        fit_chain(self, X, targets, sample_weight, transfer, clock)
+        self.fit_times_ = clock.finish()
         return self
+
+    @property
+    def feature_importances_(self):
+        """The student's ``feature_importances_``, one per column of X.
+
+        For :class:`~sklearn.feature_selection.SelectFromModel` and friends.
+        Present when the student has them and reads X's columns as they are
+        (a bare model, or a Pipeline whose leading steps keep the columns and
+        their order); otherwise an ``AttributeError`` says why.
+        """
+        return self._student_attribute("feature_importances_")
+
+    @property
+    def coef_(self):
+        """The student's ``coef_``, one column per column of X, at T = 1.
+
+        A linear classifier student learned margins at the training
+        temperature; they are scaled back as ``decision_function`` is.
+        Present under the same condition as :attr:`feature_importances_`.
+        """
+        return self._student_attribute("coef_") * self._margin_scale()
+
+    @property
+    def intercept_(self):
+        """The student's ``intercept_`` at T = 1 (see :attr:`coef_`)."""
+        return self._student_attribute("intercept_") * self._margin_scale()
+
+    def _student_attribute(self, name):
+        check_is_fitted(self)
+        final = final_step(self.student_)
+        if not hasattr(final, name):
+            raise AttributeError(f"The student {type(final).__name__} has no `{name}`.")
+        if not self._student_reads_columns_as_given():
+            raise AttributeError(
+                f"The student's `{name}` are over the columns its Pipeline makes, not X's: "
+                "read them on student_[-1] with student_[:-1].get_feature_names_out().")
+        return getattr(final, name)
+
+    def _student_reads_columns_as_given(self):
+        steps = getattr(self.student_, "steps", None)
+        if not steps or len(steps) == 1:
+            return True
+        names = getattr(self, "feature_names_in_", None)
+        if names is None:
+            names = [f"x{i}" for i in range(self.n_features_in_)]
+        try:
+            out = self.student_[:-1].get_feature_names_out()
+        except (AttributeError, ValueError):
+            return False
+        return list(map(str, out)) == list(map(str, names))
+
+    def _margin_scale(self):
+        if not hasattr(self, "classes_"):
+            return 1.0
+        return self._strategy.temperature_to_undo(self.student_)
 
     def _strategy_class(self, name=None):
         return self._strategies[self.strategy if name is None else name]

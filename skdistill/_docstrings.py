@@ -51,8 +51,13 @@ RUN_PARAMETERS = """
         50,000 rows. ``None`` means 1 unless in a ``joblib.parallel_config``
         context; -1 uses every core.
     verbose : int, default=0
-        Print the time taken to draw augmented rows and the progress of
-        teacher inference on large sets.
+        ``1`` prints one line per stage of the fit as it ends (the teacher's
+        fit, the transfer set, the teacher's outputs, each student of the
+        chain: rows and seconds), a progress bar with the time left on
+        teacher passes over more than 50,000 rows (with tqdm installed), and
+        an MLP student's epochs (its own ``verbose``, when left at 0, takes
+        this value); ``2`` also a line as each stage starts. The seconds are
+        kept in ``fit_times_`` whatever ``verbose``.
     random_state : int, RandomState instance or None, default=None
         Seeds every ``random_state`` left at None in the teacher (when fitted
         here) and the student, and torch for neural students (inside
@@ -71,7 +76,16 @@ FITTED_ATTRIBUTES = """
         The models before the student in the chain, in order: the
         assistant, then each earlier generation, each a fitted distiller
         whose ``student_`` it is (it predicts like one). Empty with no
-        assistant and one generation."""
+        assistant and one generation.
+    fit_times_ : dict of str to float
+        Seconds of the last fit by stage: ``"teacher_fit"`` (0 for a fitted
+        teacher), ``"transfer_set"``, ``"teacher_outputs"``, ``"student"``
+        (every model of the chain) and ``"total"``, so that the teacher's
+        share of a fit is visible.
+    feature_importances_, coef_, intercept_ : ndarray
+        The student's, where it has them and reads X's columns as they are
+        (for :class:`~sklearn.feature_selection.SelectFromModel`); a linear
+        classifier's at T = 1."""
 
 FEATURE_ATTRIBUTES = """
     n_features_in_ : int

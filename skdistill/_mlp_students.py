@@ -5,14 +5,11 @@ from numbers import Integral, Real
 import numpy as np
 from scipy.special import softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, _fit_context
-from sklearn.compose import ColumnTransformer
-from sklearn.impute import SimpleImputer
-from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
+from ._columns import _ColumnsOfKind  # noqa: F401  (pickles of make_mlp_student name it here)
 from ._torch import torch_nets
 from ._transactions import atomic_fit
 
@@ -188,7 +185,7 @@ class _MLPStudent(BaseEstimator):
                 feature_teaching=feature_teaching,
             )
 
-        self.net_ = nets.fit_seeded(build, X, targets, self.random_state)
+        self.net_ = nets.for_prediction(nets.fit_seeded(build, X, targets, self.random_state))
         self.n_epochs_ = len(self.net_.history)
         return self
 
@@ -276,8 +273,11 @@ _SHARED_PARAMETERS = """
 
 _SHARED_ATTRIBUTES = """
     net_ : skorch.NeuralNet
-        The trained skorch net; ``net_.history`` holds the per-epoch losses
-        and validation scores, ``net_.module_`` the torch module.
+        The trained skorch net; ``net_.history`` holds the per-epoch losses,
+        validation scores and durations, ``net_.module_`` the torch module.
+        What only training needs is dropped, so a pickled student is mostly
+        its weights: the optimiser's state (``net_.optimizer_`` is None) and
+        the per-batch records. To train further, fit again.
     n_epochs_ : int
         Epochs run (early stopping may end before ``max_epochs``).
     n_features_in_ : int
@@ -309,7 +309,7 @@ class MLPStudentClassifier(ClassifierMixin, _MLPStudent):
     See Also
     --------
     MLPStudentRegressor : The same for regression.
-    make_mlp_student : A Pipeline with preprocessing for DataFrames.
+    skdistill.make_mlp_student : A Pipeline with preprocessing for DataFrames.
 
     Examples
     --------
@@ -454,7 +454,7 @@ class MLPStudentRegressor(RegressorMixin, _MLPStudent):
     See Also
     --------
     MLPStudentClassifier : The same for classification.
-    make_mlp_student : A Pipeline with preprocessing for DataFrames.
+    skdistill.make_mlp_student : A Pipeline with preprocessing for DataFrames.
 
     Examples
     --------
@@ -548,80 +548,3 @@ class MLPStudentRegressor(RegressorMixin, _MLPStudent):
             Predictions.
         """
         return self._outputs(X)[:, 0] * self.y_scale_ + self.y_mean_
-
-
-class _ColumnsOfKind:
-    """ColumnTransformer selector: the categorical or the numeric columns.
-
-    Arrays have no categorical columns; DataFrame columns of object, string,
-    category or bool dtype are categorical.
-    """
-
-    def __init__(self, categorical):
-        self.categorical = categorical
-
-    def __call__(self, X):
-        if not hasattr(X, "dtypes"):
-            return [] if self.categorical else list(range(X.shape[1]))
-        return [
-            name for name, dtype in X.dtypes.items()
-            if _is_categorical_dtype(dtype) == self.categorical
-        ]
-
-
-def _is_categorical_dtype(dtype):
-    return dtype.kind in "OSUb" or str(dtype) in ("category", "str", "string")
-
-
-def make_mlp_student(task="classification", *, max_categories=32, **mlp_params):
-    """A Pipeline that prepares a DataFrame as it comes and ends in an MLP student.
-
-    Categorical columns (object, string, category, bool) are one-hot encoded
-    with missing values as their own category and rare values pooled
-    (``max_categories``); numeric columns get their NaN replaced by the
-    median, a missing-value indicator, and are standardised.
-
-    Parameters
-    ----------
-    task : {"classification", "regression"}, default="classification"
-        Ends in :class:`MLPStudentClassifier` or :class:`MLPStudentRegressor`.
-    max_categories : int, default=32
-        Most one-hot columns per categorical feature.
-    **mlp_params : dict
-        Parameters of the MLP student.
-
-    Returns
-    -------
-    pipeline : sklearn.pipeline.Pipeline
-        Steps ``"preprocess"`` and ``"mlp"``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> import pandas as pd
-    >>> from skdistill import make_mlp_student
-    >>> X = pd.DataFrame({"size": [1.0, np.nan, 3.0, 4.0] * 5,
-    ...                   "colour": ["red", "blue", None, "red"] * 5})
-    >>> y = np.array([0, 1, 0, 1] * 5)
-    >>> student = make_mlp_student(max_epochs=3, random_state=0).fit(X, y)
-    >>> student.predict(X[:2]).shape
-    (2,)
-    """
-    if task not in ("classification", "regression"):
-        raise ValueError(
-            f"`task` must be 'classification' or 'regression', got {task!r}."
-        )
-    numeric = make_pipeline(SimpleImputer(strategy="median", add_indicator=True),
-                            StandardScaler())
-    categorical = make_pipeline(
-        SimpleImputer(strategy="constant", fill_value="missing"),
-        OneHotEncoder(handle_unknown="infrequent_if_exist", max_categories=max_categories,
-                      sparse_output=False),
-    )
-    preprocess = ColumnTransformer(
-        [("numeric", numeric, _ColumnsOfKind(categorical=False)),
-         ("categorical", categorical, _ColumnsOfKind(categorical=True))],
-        sparse_threshold=0.0,
-    )
-    mlp = MLPStudentClassifier if task == "classification" else MLPStudentRegressor
-    return Pipeline([("preprocess", preprocess), ("mlp", mlp(**mlp_params))])

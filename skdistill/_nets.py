@@ -17,7 +17,7 @@ import torch
 import torch.nn.functional as F
 from scipy.special import log_softmax
 from skorch import NeuralNet
-from skorch.callbacks import Callback, EarlyStopping, LRScheduler
+from skorch.callbacks import Callback, EarlyStopping, LRScheduler, PrintLog
 from skorch.utils import to_tensor
 
 from ._seeding import spawn_seeds
@@ -261,6 +261,9 @@ class ValidationScores(Callback):
     (``valid_teacher_mse``) or to y (``valid_mse``), in the target's units.
     """
 
+    SCORES = ("valid_fidelity", "valid_acc", "valid_teacher_kl", "valid_log_loss",
+              "valid_teacher_mse", "valid_mse")
+
     def __init__(self, task, against, output_kind="logits", temperature=1.0, target_scale=1.0):
         self.task = task
         self.against = against
@@ -315,6 +318,28 @@ class ValidationScores(Callback):
         return {"valid_acc": agree.to(log_loss.dtype), self.monitor: log_loss}
 
 
+class EpochProgress(PrintLog):
+    """One plain line per epoch, instead of skorch's coloured table.
+
+    The line says the epoch out of ``max_epochs``, the training loss, the
+    held-out scores, the epoch's seconds and the time left at most (early
+    stopping usually ends sooner). A ``PrintLog``, so that skorch runs it
+    after every callback that records a score.
+    """
+
+    def on_epoch_end(self, net, **kwargs):
+        if not net.verbose:
+            return
+        epoch, history = len(net.history), net.history
+        durations = [row["dur"] for row in history]
+        left = (net.max_epochs - epoch) * float(np.mean(durations))
+        scores = ", ".join(f"{name} {history[-1, name]:.4g}" for name in history[-1]
+                           if name in ("train_loss", "valid_loss")
+                           or name in ValidationScores.SCORES)
+        print(f"[skdistill] epoch {epoch}/{net.max_epochs}: {scores}; "
+              f"{durations[-1]:.2f} s, at most {left:.0f} s left", flush=True)
+
+
 class DistillationNet(NeuralNet):
     """A skorch net that learns from packed targets through tensor slices.
 
@@ -325,6 +350,12 @@ class DistillationNet(NeuralNet):
 
     feature_teaching = None
     layer_tap_ = None
+
+    @property
+    def _default_callbacks(self):
+        defaults = [(name, callback) for name, callback in super()._default_callbacks
+                    if name != "print_log"]
+        return defaults + [("epoch_progress", EpochProgress())]
 
     def initialize_criterion(self):
         super().initialize_criterion()
@@ -428,6 +459,19 @@ def training_callbacks(task, against, early_stopping, patience, output_kind="log
             policy=torch.optim.lr_scheduler.CosineAnnealingLR, T_max=max_epochs
         )))
     return callbacks
+
+
+def for_prediction(net):
+    """A trained net without what only training needs: the optimiser's state, the batch records.
+
+    Adam's moments are twice the size of the weights and the per-batch
+    records grow with the data; prediction reads neither. The per-epoch
+    history (losses, held-out scores, durations) is kept.
+    """
+    net.optimizer_ = None
+    for epoch in net.history:
+        epoch.pop("batches", None)
+    return net
 
 
 def fit_seeded(build_net, X, targets, random_state):

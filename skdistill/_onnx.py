@@ -48,9 +48,8 @@ def to_onnx(distiller, X_sample, *, target_opset=None):
     X_sample : array-like of shape (n_samples, n_features)
         A few rows like those the model will see, to type the ONNX inputs:
         a float32 or float64 array gives one input ``X``. A DataFrame gives one
-        input per column when the student starts with a ColumnTransformer
-        (which selects columns by name), and is read as one float array
-        otherwise.
+        input per column when the student is a Pipeline, and is read as one
+        float32 array by a bare student.
     target_opset : int, default=None
         ONNX opset of the main domain; ``None`` uses 18.
 
@@ -106,17 +105,12 @@ def _sklearn_graph(student, X_sample, opset, lightgbm=False, zipmap=None):
     if lightgbm:
         _register_lightgbm_converters(skl2onnx)
     options = None if zipmap is None else {id(final_step(student)): {"zipmap": zipmap}}
-    if hasattr(X_sample, "columns") and not _selects_columns(student):
+    if hasattr(X_sample, "columns") and not hasattr(student, "steps"):
+        # A bare model reads one matrix: one input per column would not convert.
         X_sample = np.asarray(X_sample, dtype=np.float32)
     # ai.onnx.ml 3: the newest version both skl2onnx's and onnxmltools' tree converters write.
     target_opset = {"": opset, "ai.onnx.ml": 3}
     return skl2onnx.to_onnx(student, X_sample, options=options, target_opset=target_opset)
-
-
-def _selects_columns(student):
-    """Whether the student's first step takes named columns (one ONNX input each)."""
-    steps = getattr(student, "steps", None)
-    return bool(steps) and type(steps[0][1]).__name__ == "ColumnTransformer"
 
 
 def _register_lightgbm_converters(skl2onnx):

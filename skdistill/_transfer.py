@@ -6,7 +6,6 @@ teacher alone and share a total weight set by ``transfer_weight``. Teacher
 outputs on large sets are computed in chunks, in parallel.
 """
 
-import time
 import warnings
 from numbers import Integral
 
@@ -16,6 +15,7 @@ from joblib import Parallel, delayed
 from sklearn.base import clone
 from sklearn.utils import _safe_indexing, check_random_state
 
+from ._progress import progress
 from ._seeding import MAX_SEED
 from ._validation import is_dataframe
 from .augment import AUGMENTERS
@@ -60,18 +60,6 @@ def n_augmented_rows(augment_size, n_samples):
 def augmentation_seed(random_state):
     """A seed for the augmenter drawn from ``random_state``: fixed when it is an int."""
     return check_random_state(random_state).randint(MAX_SEED)
-
-
-def draw_augmented_rows(augmenter, X, n_rows, random_state, verbose):
-    """``n_rows`` rows from ``augmenter``, reporting the time taken when ``verbose``."""
-    start = time.perf_counter()
-    rows = augmenter.sample(X, n_rows, random_state=random_state)
-    if verbose:
-        print(
-            f"[skdistill] {n_rows:,} rows drawn by {type(augmenter).__name__} in "
-            f"{time.perf_counter() - start:.1f} s"
-        )
-    return rows
 
 
 def check_same_kind(X_unlabeled, X):
@@ -143,9 +131,11 @@ def in_chunks(compute, X, n_jobs=None, verbose=0, chunk_rows=None):
     if n_rows <= chunk_rows:
         return np.asarray(compute(X))
     slices = [slice(start, start + chunk_rows) for start in range(0, n_rows, chunk_rows)]
-    parts = Parallel(n_jobs=n_jobs, verbose=10 if verbose else 0, prefer="threads")(
+    parts = Parallel(n_jobs=n_jobs, prefer="threads", return_as="generator")(
         delayed(compute)(_safe_indexing(X, rows)) for rows in slices
     )
+    if verbose:
+        parts = progress(parts, len(slices), f"teacher, {chunk_rows:,} rows a chunk")
     return np.concatenate([np.asarray(part) for part in parts], axis=0)
 
 

@@ -49,7 +49,7 @@ def test_tree_rules_follow_the_tree_and_show_probabilities_at_t1(iris):
         assert f"x{tree.feature[node]} <= {tree.threshold[node]:.6f}" in text
 
 
-def test_tree_at_the_end_of_a_pipeline_uses_the_pipeline_feature_names():
+def test_tree_after_a_scaler_prints_x_columns_in_their_own_units():
     X, y = load_breast_cancer(return_X_y=True, as_frame=True)
     teacher = RandomForestClassifier(n_estimators=10, random_state=0).fit(X, y)
     student = make_pipeline(
@@ -57,9 +57,12 @@ def test_tree_at_the_end_of_a_pipeline_uses_the_pipeline_feature_names():
         DecisionTreeClassifier(max_depth=2),
     )
     distilled = DistilledClassifier(teacher, student, random_state=0).fit(X, y)
-    text = export_text(distilled)
+    text = export_text(distilled, decimals=6)
     tree = distilled.student_[-1].tree_
-    assert text.startswith(f"|--- {X.columns[tree.feature[0]]} <= ")
+    scaler = distilled.student_[0].named_transformers_["standardscaler"]
+    feature = tree.feature[0]
+    threshold = tree.threshold[0] * scaler.scale_[feature] + scaler.mean_[feature]
+    assert text.startswith(f"|--- {X.columns[feature]} <= {threshold:.6f}")
     assert len(leaf_lines(text)) == tree.n_leaves
 
 
@@ -106,5 +109,5 @@ def test_a_forest_student_is_refused_with_the_fix(iris):
     distilled = DistilledClassifier(
         teacher, RandomForestClassifier(n_estimators=3), random_state=0
     ).fit(X, y)
-    with pytest.raises(ValueError, match="decision tree or a linear student"):
+    with pytest.raises(ValueError, match="decision tree or a LightGBM student"):
         export_text(distilled)
