@@ -62,7 +62,7 @@ def measure(step, n_rows=N_ROWS):
     from sklearn.tree import DecisionTreeClassifier
 
     from skdistill import DistilledClassifier, teacher_output_cache
-    from skdistill._teachers import as_teacher
+    from skdistill._teacher_outputs import teacher_logits
 
     X, y = make_data(n_rows)
     teacher = LGBMClassifier(n_estimators=100, num_leaves=31, verbose=-1, n_jobs=2,
@@ -73,15 +73,14 @@ def measure(step, n_rows=N_ROWS):
     distiller = DistilledClassifier(teacher, student, temperature=2.0, random_state=0)
     if step == "teacher":
         def run():
-            return distiller._teacher_output(as_teacher(teacher, "classifier"), X, "logits",
-                                             cache=False)
+            return teacher_logits(teacher, X, cache=False)
     elif step == "labels":
         def run():
             return student.fit(X, y)
     else:
         # The teacher's logits are cached first (so they count in the baseline):
         # the step measures what the student's side of fit adds.
-        distiller._teacher_output(as_teacher(teacher, "classifier"), X, "logits")
+        teacher_logits(teacher, X)
 
         def run():
             return distiller.fit(X, y)
