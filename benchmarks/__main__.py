@@ -17,13 +17,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits
+from sklearn.datasets import load_breast_cancer
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.model_selection import GridSearchCV, KFold
 from sklearn.tree import DecisionTreeClassifier
 
 from skdistill import DistilledClassifier, teacher_output_cache
 
+from .common import load
 from .panel import SCALES, run_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,22 +35,6 @@ PANELS = {
     "full": ["concrete", "digits", "hpc", "mlc_churn", "computers", "mnist_5k", "adult",
              "diamonds", "flights_delayed"],
 }
-
-
-def load(name):
-    """(X DataFrame, y, task); bundled scikit-learn data needs no extra."""
-    if name == "diabetes":
-        X, y = load_diabetes(return_X_y=True, as_frame=True)
-        return X, y.to_numpy(), "regression"
-    if name == "breast_cancer":
-        X, y = load_breast_cancer(return_X_y=True, as_frame=True)
-        return X, y.to_numpy(), "binary"
-    if name == "digits":
-        X, y = load_digits(return_X_y=True, as_frame=True)
-        return X, y.to_numpy(), "multiclass"
-    from .datasets import load as load_real
-
-    return load_real(name)
 
 
 class _CountingForest(RandomForestClassifier):

@@ -25,17 +25,14 @@ import argparse
 import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from lightgbm import LGBMClassifier, LGBMRegressor
 from sklearn.compose import make_column_selector, make_column_transformer
-from sklearn.metrics import accuracy_score, r2_score, roc_auc_score
-from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OrdinalEncoder
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
-from benchmarks.datasets import load
+from benchmarks.common import QUALITY_KEY, load, pin_threads, quality, split, test_scores
 from skdistill import (
     ColumnResample,
     DistilledClassifier,
@@ -91,16 +88,11 @@ def teacher_for(task):
 
 
 def scores(model, teacher, X_test, y_test, task):
-    predicted = model.predict(X_test)
-    if task == "regression":
-        return {"fidelity": r2_score(teacher.predict(X_test), predicted),
-                "score": r2_score(y_test, predicted), "metric": "r2"}
-    row = {"fidelity": accuracy_score(teacher.predict(X_test), predicted),
-           "accuracy": accuracy_score(y_test, predicted)}
-    if task == "binary":
-        row.update(score=roc_auc_score(y_test, model.predict_proba(X_test)[:, 1]), metric="auc")
-    else:
-        row.update(score=row["accuracy"], metric="accuracy")
+    found = test_scores(model, X_test, y_test, task, teacher.predict(X_test))
+    row = {"fidelity": found["fidelity"], "score": quality(found, task),
+           "metric": QUALITY_KEY[task]}
+    if task != "regression":
+        row["accuracy"] = found["accuracy"]
     return row
 
 
@@ -123,8 +115,7 @@ def transfer_sets(X_train):
 def run_dataset(name, student_names=STUDENTS):
     X, y, task = load(name)
     classification = task != "regression"
-    X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=0.25, random_state=0, stratify=y if classification else None)
+    X_train, X_test, y_train, y_test = split(X, y, task)
     start = time.perf_counter()
     teacher = teacher_for(task).fit(X_train, y_train)
     print(f"{name}: teacher fit in {time.perf_counter() - start:.1f} s", flush=True)
@@ -212,7 +203,5 @@ if __name__ == "__main__":
                         help="threads for torch (MLP students); default: torch's own")
     args = parser.parse_args()
     if args.torch_threads:
-        import torch
-
-        torch.set_num_threads(args.torch_threads)
+        pin_threads(args.torch_threads)
     main(args.datasets, tuple(args.students.split(",")))

@@ -29,7 +29,7 @@ from sklearn.tree import DecisionTreeClassifier
 
 from skdistill import DistilledClassifier, teacher_output_cache
 
-from .__main__ import load
+from .common import load
 
 RESULTS = Path(__file__).parent / "results" / "dask.csv"
 GRID = {"temperature": [1.0, 2.0, 4.0], "alpha": [0.5, 1.0],

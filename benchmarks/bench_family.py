@@ -37,14 +37,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from sklearn.metrics import log_loss, root_mean_squared_error
-from sklearn.model_selection import ShuffleSplit, train_test_split
+from sklearn.model_selection import ShuffleSplit
 from sklearn.pipeline import make_pipeline
 
 from skdistill import DistilledClassifier, DistilledRegressor, Specialist, TeacherEnsemble
-from skdistill.metrics import fidelity_score
 
-from .__main__ import load
-from .panel import _lightgbm, _quality, _small_booster, encoder
+from .common import load, quality, split, test_scores
+from .panel import _lightgbm, _small_booster, encoder
 
 RESULTS = Path(__file__).parent / "results" / "family_a.csv"
 DATASETS = ["concrete", "digits", "hpc", "mlc_churn", "computers"]
@@ -75,16 +74,19 @@ class Split:
     def __init__(self, name):
         X, y, self.task = load(name)
         self.name = name
-        stratify = None if self.task == "regression" else y
-        self.X_train, self.X_test, self.y_train, self.y_test = train_test_split(
-            X, y, test_size=0.25, random_state=0, stratify=stratify)
+        self.X_train, self.X_test, self.y_train, self.y_test = split(X, y, self.task)
+
+    def scores(self, fitted, reference=None):
+        """Test scores of ``fitted``, with fidelity to ``reference``'s test predictions."""
+        return test_scores(fitted, self.X_test, self.y_test, self.task, reference)
 
     def row(self, study, model, variant, fitted, reference=None, **extra):
         """One result row: test quality, and fidelity to ``reference``'s test predictions."""
+        scores = self.scores(fitted, reference)
         row = {"dataset": self.name, "study": study, "model": model, "variant": variant,
-               "quality": _quality(self.task, fitted, self.X_test, self.y_test)}
+               "quality": quality(scores, self.task)}
         if reference is not None:
-            row["fidelity"] = fidelity_score(reference, fitted.predict(self.X_test))
+            row["fidelity"] = scores["fidelity"]
         return {**row, **extra}
 
 

@@ -30,13 +30,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import torch
 
 from skdistill import make_mlp_student
-from skdistill.metrics import fidelity_score
 
 from . import bench_family as family_a
-from .panel import _quality
+from .common import pin_threads, quality
 
 RESULTS = Path(__file__).parent / "results" / "family_b.csv"
 DATASETS = ["digits", "concrete", "mlc_churn", "mnist_5k"]
@@ -60,8 +58,8 @@ class Split(family_a.Split):
         return make_mlp_student(task, random_state=seed, **params)
 
     def scores(self, model, reference):
-        return {"quality": _quality(self.task, model, self.X_test, self.y_test),
-                "fidelity": fidelity_score(reference, model.predict(self.X_test))}
+        scores = super().scores(model, reference)
+        return {"quality": quality(scores, self.task), "fidelity": scores["fidelity"]}
 
 
 def born_again_rows(split, seed, student=None, name="MLP 32 x 32"):
@@ -129,7 +127,7 @@ def main(argv=None):
     parser.add_argument("--studies", default="born-again,born-again tree,feature losses")
     parser.add_argument("--results", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
-    torch.set_num_threads(1)
+    pin_threads(1)
     studies = {"born-again": born_again_rows, "born-again tree": born_again_tree_rows,
                "feature losses": feature_rows}
     chosen = [studies[name] for name in args.studies.split(",")]

@@ -17,13 +17,9 @@ import os
 import time
 
 import lightgbm
-import numpy as np
 import pandas as pd
-import torch
-from sklearn.metrics import accuracy_score, r2_score, roc_auc_score
-from sklearn.model_selection import train_test_split
 
-from benchmarks.datasets import load
+from benchmarks.common import load, pin_threads, split as train_test_rows, test_scores
 from skdistill import DistilledClassifier, DistilledRegressor, make_mlp_student
 
 DATASETS = ["adult", "mlc_churn", "hpc", "mnist_5k", "diamonds", "concrete"]
@@ -36,12 +32,8 @@ RESULTS = os.path.join(os.path.dirname(__file__), "results")
 
 def split(name, seed=0):
     X, y, task = load(name)
-    stratify = None if task == "regression" else y
-    X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=0.25, random_state=seed, stratify=stratify
-    )
-    if len(X_train) > MAX_TRAIN_ROWS:
-        X_train, y_train = X_train.iloc[:MAX_TRAIN_ROWS], y_train[:MAX_TRAIN_ROWS]
+    X_train, X_test, y_train, y_test = train_test_rows(
+        X, y, task, max_train_rows=MAX_TRAIN_ROWS, random_state=seed)
     return X_train, X_test, y_train, y_test, task
 
 
@@ -54,16 +46,9 @@ def teacher(task, seed):
 
 
 def scores(model, teacher_model, X_test, y_test, task):
-    if task == "regression":
-        predicted = model.predict(X_test)
-        return {"r2": r2_score(y_test, predicted),
-                "fidelity": r2_score(teacher_model.predict(X_test), predicted)}
-    proba = model.predict_proba(X_test)
-    predicted = model.classes_[np.argmax(proba, axis=1)]
-    auc = (roc_auc_score(y_test, proba[:, 1]) if proba.shape[1] == 2
-           else roc_auc_score(y_test, proba, multi_class="ovr", labels=model.classes_))
-    return {"accuracy": accuracy_score(y_test, predicted), "auc": auc,
-            "fidelity": accuracy_score(teacher_model.predict(X_test), predicted)}
+    found = test_scores(model, X_test, y_test, task, teacher_model.predict(X_test))
+    keys = ("r2",) if task == "regression" else ("accuracy", "auc")
+    return {key: found[key] for key in (*keys, "fidelity")}
 
 
 def mlp(task, seed, **params):
@@ -136,7 +121,7 @@ def summary(table):
 def main():
     # Small nets on a shared 2-core machine: one thread each for torch and
     # LightGBM avoids threads spinning against each other's processes.
-    torch.set_num_threads(1)
+    pin_threads(1)
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="one seed, no sweep")
     parser.add_argument("--temperature", type=float, default=2.0)

@@ -16,13 +16,13 @@ Run: ``python -m benchmarks.bench_neural_throughput [--threads N]`` (writes
 
 import argparse
 import os
-import time
 
 import numpy as np
 import pandas as pd
 import skorch
 import torch
 
+from benchmarks.common import best_seconds, pin_threads
 from skdistill import MLPStudentClassifier
 from skdistill._nets import MLP, DistillationLoss, pack_distillation_targets
 from skdistill._strategy import Lesson
@@ -91,28 +91,19 @@ def skorch_default(X, y, batch_size, epochs):
     ).fit(X, y)
 
 
-def best_time(run, repeats):
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def best_times_in_turn(runs, rounds=ROUNDS):
     """Each run's best time over ``rounds`` rounds in which all take turns."""
     best = {name: np.inf for name in runs}
     for _ in range(rounds):
         for name, run in runs.items():
-            best[name] = min(best[name], best_time(run, 1))
+            best[name] = min(best[name], best_seconds(run, 1))
     return best
 
 
 def matmul_gflops(size=2048, repeats=5):
     a, b = torch.randn(size, size), torch.randn(size, size)
     a @ b
-    seconds = best_time(lambda: a @ b, repeats)
+    seconds = best_seconds(lambda: a @ b, repeats)
     return 2 * size**3 / seconds / 1e9
 
 
@@ -170,7 +161,7 @@ def main():
     parser.add_argument("--threads", type=int, default=None, help="torch threads")
     threads = parser.parse_args().threads
     if threads:
-        torch.set_num_threads(threads)
+        pin_threads(threads)
     table = throughput_ratios()
     os.makedirs(RESULTS, exist_ok=True)
     name = f"neural_throughput_{torch.get_num_threads()}threads.csv"

@@ -27,20 +27,17 @@ import pickle
 import time
 
 import lightgbm
-import numpy as np
 import pandas as pd
 from sklearn.base import clone
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression, Ridge
-from sklearn.metrics import accuracy_score, r2_score, roc_auc_score
-from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
-from benchmarks.datasets import load
+from benchmarks.common import best_seconds, load, split as train_test_rows, test_scores
 from skdistill import DistilledClassifier, DistilledRegressor
 
 DATASETS = ["concrete", "digits", "hpc", "mlc_churn", "computers", "mnist_5k", "adult",
@@ -87,14 +84,11 @@ def teachers(task, X, n_lgbm, n_rf):
 
 
 def evaluate(model, teacher, X_test, y_test, task):
-    predicted = model.predict(X_test)
-    if task == "regression":
-        return {"score": r2_score(y_test, predicted),
-                "fidelity": r2_score(teacher.predict(X_test), predicted)}
-    row = {"score": accuracy_score(y_test, predicted),
-           "fidelity": accuracy_score(teacher.predict(X_test), predicted)}
+    found = test_scores(model, X_test, y_test, task, teacher.predict(X_test))
+    row = {"score": found["r2" if task == "regression" else "accuracy"],
+           "fidelity": found["fidelity"]}
     if task == "binary":
-        row["auc"] = roc_auc_score(y_test, model.predict_proba(X_test)[:, 1])
+        row["auc"] = found["auc"]
     return row
 
 
@@ -106,12 +100,7 @@ def distil(teacher, student, task, X, y, alpha=0.5, temperature=1.0):
 
 
 def batch_seconds(model, X, repeats=3):
-    best = np.inf
-    for _ in range(repeats):
-        start = time.perf_counter()
-        model.predict(X)
-        best = min(best, time.perf_counter() - start)
-    return best
+    return best_seconds(lambda: model.predict(X), repeats)
 
 
 def pickled_bytes(model):
@@ -184,11 +173,8 @@ def run(names, n_lgbm, n_rf, max_rows):
     rows = []
     for name in names:
         X, y, task = load(name)
-        if len(X) > max_rows:
-            keep = np.random.default_rng(0).choice(len(X), max_rows, replace=False)
-            X, y = X.iloc[np.sort(keep)].reset_index(drop=True), y[np.sort(keep)]
-        stratify = None if task == "regression" else y
-        split = train_test_split(X, y, test_size=0.25, random_state=0, stratify=stratify)
+        split = train_test_rows(X, y, task, max_train_rows=max_rows * 3 // 4,
+                                max_test_rows=max_rows // 4)
         for teacher_name, teacher in teachers(task, X, n_lgbm, n_rf).items():
             start = time.perf_counter()
             teacher.fit(split[0], split[2])

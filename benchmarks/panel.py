@@ -7,12 +7,8 @@ same run.
 """
 
 import pickle
-import time
-import tracemalloc
 from dataclasses import dataclass
 
-import numpy as np
-import pandas as pd
 from sklearn.base import clone
 from sklearn.compose import make_column_selector, make_column_transformer
 from sklearn.ensemble import (
@@ -24,14 +20,13 @@ from sklearn.ensemble import (
 from sklearn.frozen import FrozenEstimator
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression, Ridge
-from sklearn.metrics import accuracy_score, r2_score, roc_auc_score
-from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from skdistill import DistilledClassifier, DistilledRegressor
-from skdistill.metrics import fidelity_score
+
+from .common import batch_seconds, quality, row_seconds, split, test_scores, timed_fit
 
 
 @dataclass
@@ -132,31 +127,8 @@ def _mlp(task):
     return [("mlp", make_mlp_student(task="regression" if task == "regression" else "classification"))]
 
 
-def _median_seconds(function, repeats):
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
-
-
 def _fit_measured(model, X, y):
-    tracemalloc.start()
-    start = time.perf_counter()
-    model.fit(X, y)
-    seconds = time.perf_counter() - start
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return seconds, peak
-
-
-def _quality(task, model, X, y):
-    if task == "regression":
-        return r2_score(y, model.predict(X))
-    if task == "binary":
-        return roc_auc_score(y, model.predict_proba(X)[:, 1])
-    return accuracy_score(y, model.predict(X))
+    return timed_fit(model, X, y, trace_memory=True)
 
 
 def _deployed(model):
@@ -167,23 +139,15 @@ def _deployed(model):
     return model
 
 
-def _batch_of(X, n_rows):
-    """``n_rows`` test rows, repeated when there are fewer: per-call overhead would
-    otherwise dominate the timing of small test sets."""
-    repeats = -(-n_rows // len(X))
-    return pd.concat([X] * repeats, ignore_index=True).iloc[:n_rows]
-
-
 def measure(task, model, X_test, y_test, teacher_pred, scale):
     """Quality, fidelity, size and speed of a fitted model."""
-    batch = _batch_of(X_test, 10_000)
-    row = X_test.iloc[:1]
+    scores = test_scores(model, X_test, y_test, task, teacher_pred)
     return {
-        "quality": _quality(task, model, X_test, y_test),
-        "fidelity": fidelity_score(teacher_pred, model.predict(X_test)),
+        "quality": quality(scores, task),
+        "fidelity": scores["fidelity"],
         "pickled_kb": len(pickle.dumps(_deployed(model))) / 1024,
-        "batch_seconds": _median_seconds(lambda: model.predict(batch), scale.repeats),
-        "row_seconds": _median_seconds(lambda: model.predict(row), max(5, scale.repeats)),
+        "batch_seconds": batch_seconds(model, X_test, 10_000, scale.repeats),
+        "row_seconds": row_seconds(model, X_test, max(5, scale.repeats)),
     }
 
 
@@ -227,14 +191,9 @@ def _imodels_distiller():
 
 def run_dataset(name, X, y, task, scale, teacher_names=None, student_names=None, augment=None):
     """All rows of the panel for one dataset."""
-    if len(X) > scale.max_train_rows * 4 // 3:
-        X, _, y, _ = train_test_split(
-            X, y, train_size=scale.max_train_rows * 4 // 3, random_state=0,
-            stratify=None if task == "regression" else y,
-        )
-    X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=0.25, random_state=0, stratify=None if task == "regression" else y
-    )
+    X_train, X_test, y_train, y_test = split(
+        X, y, task, max_train_rows=scale.max_train_rows,
+        max_test_rows=scale.max_train_rows // 3)
     rows = []
     for teacher_name, teacher, teacher_seconds, teacher_peak in _fitted_teachers(
         task, scale, X_train, y_train, teacher_names
