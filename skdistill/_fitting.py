@@ -7,11 +7,13 @@ the sample weights the strategies compute.
 
 from sklearn import get_config
 from sklearn.base import clone
-from sklearn.utils.validation import has_fit_parameter
+from sklearn.utils import _safe_indexing
+from sklearn.utils.validation import _num_samples, has_fit_parameter
 
 from ._adapters import is_fitted
 from ._seeding import seed_unset_random_states
 from ._torch import is_skorch_net, skorch_targets, torch_ready
+from ._transfer import chunks, stack_rows
 
 
 def final_step(model):
@@ -26,10 +28,25 @@ def leading_steps(model):
     return model[:-1] if steps and len(steps) > 1 else None
 
 
-def fit_leading_steps(model, X, y):
-    """Fit a Pipeline's steps before the last on ``(X, y)``; the rows its last step sees."""
+def fit_leading_steps(model, lesson):
+    """Fit a Pipeline's steps before the last; the lesson's rows as its last step sees them.
+
+    The steps are fitted on the training rows with their labels, as the
+    Pipeline's own ``fit`` would (``fit_transform``, so cross-fitted encoders
+    stay cross-fitted), then transform the transfer rows, which have no
+    label, in chunks, so memory stays near the size of the output.
+    """
     preprocessing = leading_steps(model)
-    return X if preprocessing is None else preprocessing.fit_transform(X, y)
+    if preprocessing is None:
+        return lesson.X
+    if lesson.labelled is None:
+        return preprocessing.fit_transform(lesson.X, lesson.y)
+    n_real = int(lesson.labelled.sum())  # the training rows come first
+    training = preprocessing.fit_transform(_safe_indexing(lesson.X, slice(0, n_real)),
+                                           lesson.y[:n_real])
+    transfer = _safe_indexing(lesson.X, slice(n_real, None))
+    return stack_rows([training, *(preprocessing.transform(_safe_indexing(transfer, rows))
+                                   for rows in chunks(_num_samples(transfer)))])
 
 
 def last_step_input(model, X):

@@ -154,7 +154,7 @@ class LightGBMClassifierStudent(ClassifierStrategy):
 
     def fit(self, student, lesson):
         lightgbm = import_optional("lightgbm")
-        model, X = final_step(student), fit_leading_steps(student, lesson.X, lesson.y)
+        model, X = final_step(student), fit_leading_steps(student, lesson)
         if lesson.n_classes > 2 and len(lesson.y) >= _MAX_ROWS:
             raise ValueError(
                 f"A multiclass LightGBM student takes at most {_MAX_ROWS} rows; "
@@ -229,7 +229,7 @@ class LightGBMRegressorStudent(RegressorStrategy):
         return is_lightgbm_model(student, "regressor")
 
     def fit(self, student, lesson):
-        model, X = final_step(student), fit_leading_steps(student, lesson.X, lesson.y)
+        model, X = final_step(student), fit_leading_steps(student, lesson)
         train, held_out = _split(model, len(lesson.y))
         targets = lesson.blended_regression_targets()
         eval_kwargs = {}

@@ -80,7 +80,7 @@ class KDRegressionLoss(_NeuralStudents, RegressorStrategy):
 
 def fit_net(student, lesson, task):
     """Fit a Pipeline's leading steps, then the net at its end on the lesson."""
-    lesson = lesson.with_rows(fit_leading_steps(student, lesson.X, lesson.y))
+    lesson = lesson.with_rows(fit_leading_steps(student, lesson))
     final = final_step(student)
     if callable(getattr(final, "fit_lesson", None)):
         final.fit_lesson(lesson)

@@ -15,7 +15,13 @@ from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils import _safe_indexing, get_tags
 from sklearn.utils.validation import _num_samples
 
-from ._fitting import accepts_sample_weight, final_step, fit_with_weight, last_step_input
+from ._fitting import (
+    accepts_sample_weight,
+    final_step,
+    fit_leading_steps,
+    fit_with_weight,
+    last_step_input,
+)
 from ._lightgbm_student import LightGBMClassifierStudent, LightGBMRegressorStudent
 from ._neural_students import KDLoss, KDRegressionLoss
 from ._soft_targets import PROBA_FLOOR
@@ -43,6 +49,8 @@ class WeightedRows(ClassifierStrategy):
 
     Minimising the weighted log-loss (or Gini impurity) on these rows is
     exactly minimising the soft cross-entropy (or soft Gini) on the originals.
+    A Pipeline student's leading steps are fitted on the rows as given, and
+    its learner on the expansion of the rows they output.
     Trees and forests then have their node values set from the targets at
     T = 1 (see ``_tree_leaves``: exact means, with the classes the expansion
     dropped restored); other students learned the tempered distribution,
@@ -56,11 +64,16 @@ class WeightedRows(ClassifierStrategy):
         return is_classifier(final_step(student)) and accepts_sample_weight(student)
 
     def fit(self, student, lesson):
+        # A Pipeline's leading steps see the rows once, as given; only its
+        # learner sees them expanded, straight from the transformed rows.
+        X = fit_leading_steps(student, lesson)
+        learner = final_step(student)
         rows, classes, weights = expand_rows(lesson.soft_targets(), lesson.sample_weight)
-        fit_with_weight(student, _expanded_X(student, lesson.X, rows), classes, weights)
-        if has_leaf_values(student):
-            set_node_values(final_step(student), last_step_input(student, lesson.X),
-                            lesson.soft_targets(temperature=1.0), lesson.sample_weight)
+        fit_with_weight(learner, _expanded_X(learner, X, rows), classes, weights)
+        del rows, classes, weights
+        if has_leaf_values(learner):
+            set_node_values(learner, X, lesson.soft_targets(temperature=1.0),
+                            lesson.sample_weight)
         return student
 
     def temperature_to_undo(self, student):

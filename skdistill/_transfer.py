@@ -130,13 +130,19 @@ def in_chunks(compute, X, n_jobs=None, verbose=0, chunk_rows=None):
     chunk_rows = CHUNK_ROWS if chunk_rows is None else chunk_rows
     if n_rows <= chunk_rows:
         return np.asarray(compute(X))
-    slices = [slice(start, start + chunk_rows) for start in range(0, n_rows, chunk_rows)]
+    slices = chunks(n_rows, chunk_rows)
     parts = Parallel(n_jobs=n_jobs, prefer="threads", return_as="generator")(
         delayed(compute)(_safe_indexing(X, rows)) for rows in slices
     )
     if verbose:
         parts = progress(parts, len(slices), f"teacher, {chunk_rows:,} rows a chunk")
     return np.concatenate([np.asarray(part) for part in parts], axis=0)
+
+
+def chunks(n_rows, chunk_rows=None):
+    """Slices of at most ``chunk_rows`` rows (:data:`CHUNK_ROWS` by default) covering ``n_rows``."""
+    chunk_rows = CHUNK_ROWS if chunk_rows is None else chunk_rows
+    return [slice(start, start + chunk_rows) for start in range(0, n_rows, chunk_rows)]
 
 
 def finite_outputs(outputs, teacher):

@@ -32,7 +32,8 @@ def set_node_values(model, X, targets, sample_weight=None):
         code, restricted to the classes each tree knows) or a regressor
         (``targets`` of shape ``(n_samples,)`` or ``(n_samples, n_outputs)``).
     X : array-like of shape (n_samples, n_features)
-        The rows the model was fitted on, as the model sees them.
+        The rows the model was fitted on, as the model sees them (before any
+        expansion per class).
     targets : ndarray
         The targets at T = 1.
     sample_weight : ndarray of shape (n_samples,), default=None
@@ -47,16 +48,42 @@ def set_node_values(model, X, targets, sample_weight=None):
 
 
 def _set_tree_values(tree, X, targets, weight, classes):
-    reaches = tree.decision_path(X)  # (n_samples, n_nodes): the nodes each row passes
-    mass = np.asarray(reaches.T @ weight).reshape(-1)
-    totals = np.asarray(reaches.T @ (weight[:, None] * targets))
+    structure = tree.tree_
+    leaves = tree.apply(X)  # one leaf per row: memory of one integer a row
+    mass = np.bincount(leaves, weights=weight, minlength=structure.node_count)
+    totals = np.stack([np.bincount(leaves, weights=weight * column,
+                                   minlength=structure.node_count)
+                       for column in targets.T], axis=1)
+    _add_up_the_tree(structure, mass, totals)
     reached = mass > 0  # every node holds training rows; the guard is for weight-0 rows
-    value = tree.tree_.value  # a view: writing it changes what the tree predicts
+    value = structure.value  # a view: writing it changes what the tree predicts
     if classes is None:  # a regressor: one value per output
         value[reached, :, 0] = totals[reached] / mass[reached, None]
         return
-    columns = np.asarray(classes, dtype=np.intp)
-    proba = totals[:, columns]
+    proba = totals[:, np.asarray(classes, dtype=np.intp)]
     sums = proba.sum(axis=1)
     reached &= sums > 0
     value[reached, 0, :] = proba[reached] / sums[reached, None]
+
+
+def _add_up_the_tree(structure, mass, totals):
+    """Give every internal node the sums of its children (leaves hold theirs already).
+
+    Level by level from the deepest, so each subtree is summed before its
+    parent: as many vectorised steps as the tree is deep.
+    """
+    left, right = structure.children_left, structure.children_right
+    for level in reversed(_levels(left, right)):
+        internal = level[left[level] != right[level]]
+        mass[internal] = mass[left[internal]] + mass[right[internal]]
+        totals[internal] = totals[left[internal]] + totals[right[internal]]
+
+
+def _levels(left, right):
+    """The node ids of each depth, from the root down."""
+    levels, frontier = [], np.array([0])
+    while len(frontier):
+        levels.append(frontier)
+        internal = frontier[left[frontier] != right[frontier]]
+        frontier = np.concatenate([left[internal], right[internal]])
+    return levels
