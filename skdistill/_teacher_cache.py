@@ -59,12 +59,47 @@ def _same(a, b):
 class TeacherOutputCache:
     """Least-recently-used cache of teacher outputs, bounded in entries and bytes.
 
+    ``skdistill.teacher_output_cache`` is the process's one instance. It keeps
+    a fitted teacher's raw outputs (a classifier's logits, a regressor's
+    predictions) on the rows it was asked about: the distillers' ``fit``, the
+    fidelity scorer and the displays ask through it, so a ``GridSearchCV`` over
+    ``temperature`` and ``alpha`` evaluates the teacher once per fold, not once
+    per candidate.
+
+    An entry is reused for the same teacher object in the same fitted state and
+    rows of the same content (``joblib.hash`` of ``X``: a copy hits). Refitting
+    the teacher, in place or not, misses: the key holds its fitted attributes
+    by identity. Changing a fitted array in place (``teacher.coef_ *= 2``) is
+    not seen: call :meth:`clear` after it. Randomly drawn transfer rows are
+    cached only under an integer ``random_state``; the later stages of a chain
+    (assistant, generations) never are. Outputs are stored read-only.
+
     Parameters
     ----------
-    max_entries : int
-        Most (teacher, X) pairs kept.
-    max_bytes : int
-        Most bytes of outputs kept; larger outputs are not cached.
+    max_entries : int, default=16
+        Most (teacher, X) pairs kept, the least recently used dropped first;
+        0 stores nothing. Settable on the instance.
+    max_bytes : int, default=1 << 30
+        Most bytes of outputs kept (1 GiB); an output larger than this is not
+        stored. Settable on the instance.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn.tree import DecisionTreeClassifier
+    >>> from skdistill import DistilledClassifier, teacher_output_cache
+    >>> X, y = load_iris(return_X_y=True)
+    >>> teacher = LogisticRegression(max_iter=500).fit(X, y)
+    >>> teacher_output_cache.clear()
+    >>> for temperature in [1.0, 2.0, 4.0]:
+    ...     _ = DistilledClassifier(teacher, DecisionTreeClassifier(),
+    ...                             temperature=temperature).fit(X, y)
+    >>> len(teacher_output_cache)  # the teacher was asked once
+    1
+    >>> teacher_output_cache.clear()
+    >>> len(teacher_output_cache)
+    0
     """
 
     def __init__(self, max_entries=16, max_bytes=1 << 30):
@@ -84,6 +119,8 @@ class TeacherOutputCache:
                 return entry[1]
         value = np.asarray(compute(X))
         value.flags.writeable = False
+        if value.nbytes > self.max_bytes:  # storing it would evict every other entry
+            return value
         with self._lock:
             self._entries[key] = (state, value)
             self._entries.move_to_end(key)
