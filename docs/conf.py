@@ -58,14 +58,21 @@ numpydoc_xref_aliases = {
     "Tensor": "torch.Tensor",
     "Module": "torch.nn.Module",
     "estimator": ":term:`sklearn:estimator`",
+    "estimators": ":term:`estimators <sklearn:estimator>`",
+    "classifier": ":term:`sklearn:classifier`",
+    "regressor": ":term:`sklearn:regressor`",
+    "skorch.NeuralNet": "skorch.net.NeuralNet",
+    "skorch.NeuralNetClassifier": "skorch.classifier.NeuralNetClassifier",
+    "skorch.NeuralNetRegressor": "skorch.regressor.NeuralNetRegressor",
     "DistilledClassifier": "skdistill.DistilledClassifier",
     "DistilledRegressor": "skdistill.DistilledRegressor",
 }
 # Words of numpydoc's type grammar that name no object.
 numpydoc_xref_ignore = {
     "of", "or", "and", "shape", "default", "optional", "sparse", "matrix", "like", "see",
-    "n_samples", "n_features", "n_classes", "n_outputs", "n_rows", "n_columns",
-    "object", "instance", "keyword", "arguments", "positive", "non-negative",
+    "n_samples", "n_features", "n_classes", "n_outputs", "n_rows", "n_columns", "n_unlabeled",
+    "object", "instance", "keyword", "arguments", "positive", "non-negative", "fitted",
+    "distillers", "optimizer", "class", "ignored",
 }
 
 sphinx_gallery_conf = {
@@ -97,6 +104,7 @@ INVENTORIES = {
     "lightgbm": "https://lightgbm.readthedocs.io/en/stable/",
     "dask": "https://docs.dask.org/en/stable/",
     "distributed": "https://distributed.dask.org/en/stable/",
+    "onnx": "https://onnx.ai/onnx/",
 }
 INVENTORY_DIR = Path(__file__).resolve().parent / "_build" / "inventories"
 

@@ -61,16 +61,17 @@ class TeacherOutputCache:
 
     ``skdistill.teacher_output_cache`` is the process's one instance. It keeps
     a fitted teacher's raw outputs (a classifier's logits, a regressor's
-    predictions) on the rows it was asked about: the distillers' ``fit``, the
-    fidelity scorer and the displays ask through it, so a ``GridSearchCV`` over
-    ``temperature`` and ``alpha`` evaluates the teacher once per fold, not once
-    per candidate.
+    predictions) on the rows it was asked about: the distillers' ``fit``,
+    :func:`~skdistill.metrics.fidelity_scorer` and the displays ask through
+    it, so a :class:`~sklearn.model_selection.GridSearchCV` over
+    ``temperature`` and ``alpha`` evaluates the teacher once per fold, not
+    once per candidate.
 
     An entry is reused for the same teacher object in the same fitted state and
-    rows of the same content (``joblib.hash`` of ``X``: a copy hits). Refitting
+    rows of the same content (:func:`joblib.hash` of ``X``: a copy hits). Refitting
     the teacher, in place or not, misses: the key holds its fitted attributes
     by identity. Changing a fitted array in place (``teacher.coef_ *= 2``) is
-    not seen: call :meth:`clear` after it. Randomly drawn transfer rows are
+    not seen: call ``clear()`` after it. Randomly drawn transfer rows are
     cached only under an integer ``random_state``; the later stages of a chain
     (assistant, generations) never are. Outputs are stored read-only.
 

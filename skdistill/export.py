@@ -15,11 +15,11 @@ __all__ = ["export_text", "to_onnx"]
 def export_text(distilled, feature_names=None, *, decimals=3):
     """The student of a distiller as plain text a reviewer can read.
 
-    A decision tree student (alone or ending a Pipeline) is printed as nested
-    rules; each leaf shows the share of the training rows that reach it and,
-    for a classifier, the class probabilities at T = 1 (the temperature the
-    student was trained at is undone, as in ``predict_proba``), or, for a
-    regressor, the predicted value. A linear student is printed as its
+    A decision tree student (alone or ending a :class:`~sklearn.pipeline.Pipeline`)
+    is printed as nested rules; each leaf shows the share of the training rows
+    that reach it and, for a classifier, the class probabilities at T = 1 (the
+    temperature the student was trained at is undone, as in ``predict_proba``),
+    or, for a regressor, the predicted value. A linear student is printed as its
     intercept and coefficients, on the log-odds scale at T = 1 for a
     classifier (one row for a binary problem, one per class otherwise).
 
@@ -30,8 +30,8 @@ def export_text(distilled, feature_names=None, *, decimals=3):
         (``coef_``), alone or as the last step of a Pipeline.
     feature_names : list of str, default=None
         Names of the columns the student sees. ``None`` takes them from the
-        Pipeline's ``get_feature_names_out`` or the distiller's
-        ``feature_names_in_``, else ``x0``, ``x1``, ...
+        Pipeline's :meth:`~sklearn.pipeline.Pipeline.get_feature_names_out` or
+        the distiller's ``feature_names_in_``, else ``x0``, ``x1``, ...
     decimals : int, default=3
         Digits after the point of thresholds, probabilities and coefficients.
 

@@ -91,8 +91,9 @@ def teacher_student_kl(teacher_proba, student_proba, *, sample_weight=None):
 def fidelity_scorer(distiller, X, y=None, sample_weight=None):
     """Scorer: fidelity of a fitted distiller's student to its own teacher.
 
-    Use it as ``GridSearchCV(..., scoring=fidelity_scorer)`` or inside a dict
-    of scorers, to tune ``temperature`` and ``alpha`` for faithfulness. ``y``
+    Use it as ``GridSearchCV(..., scoring=fidelity_scorer)``
+    (:class:`~sklearn.model_selection.GridSearchCV`) or inside a dict of
+    scorers, to tune ``temperature`` and ``alpha`` for faithfulness. ``y``
     is ignored: the reference is the teacher's prediction on ``X``.
 
     Parameters
