@@ -280,11 +280,13 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
     ----------
     teacher : estimator, list of estimators, "self" or None, default=None
         The model to imitate. A *fitted* teacher is used as given: it is never
-        refit or copied, and ``clone``/``GridSearchCV`` share it by reference.
+        refit or copied, and :func:`~sklearn.base.clone` and
+        :class:`~sklearn.model_selection.GridSearchCV` share it by reference.
         An unfitted teacher is cloned and fitted on ``(X, y)`` in ``fit``;
-        ``None`` means ``HistGradientBoostingClassifier()``. Any scikit-learn
-        classifier or Pipeline ending in one, :class:`sklearn.frozen.FrozenEstimator`,
-        LightGBM (including a raw ``Booster``), XGBoost and CatBoost models, a
+        ``None`` means :class:`~sklearn.ensemble.HistGradientBoostingClassifier`.
+        Any scikit-learn classifier or :class:`~sklearn.pipeline.Pipeline` ending
+        in one, :class:`sklearn.frozen.FrozenEstimator`, LightGBM (including a raw
+        :class:`lightgbm.Booster`), XGBoost and CatBoost models, a
         :class:`~skdistill.TeacherEnsemble` or a plain list (averaged in
         log-probability space). Raw margins are taken from
         ``decision_function`` where it exists, else the log of ``predict_proba``.
@@ -294,11 +296,11 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         The model to train, cloned in ``fit``. Any classifier whose ``fit``
         takes ``sample_weight``, any regressor (fit on the class
         probabilities), a neural net (:class:`~skdistill.MLPStudentClassifier`
-        or a skorch ``NeuralNetClassifier``, trained with the KD loss), or a
-        Pipeline ending in one. ``None`` means
-        ``DecisionTreeClassifier(max_depth=6)``: 64 leaves stay readable, and
-        distilled trees gain the most over label-fit ones from depth 6 on,
-        where trees fit on labels start to overfit.
+        or a skorch :class:`~skorch.classifier.NeuralNetClassifier`, trained with
+        the KD loss), or a Pipeline ending in one. ``None`` means
+        :class:`~sklearn.tree.DecisionTreeClassifier` with ``max_depth=6``: 64
+        leaves stay readable, and distilled trees gain the most over label-fit
+        ones from depth 6 on, where trees fit on labels start to overfit.
     temperature : float, default=1.0
         Softening of the teacher's distribution, ``softmax(logits / T)``. The
         default 1.0 copies the teacher's probabilities as they are: students
@@ -379,7 +381,7 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
     random_state : int, RandomState instance or None, default=None
         Seeds every ``random_state`` left at None in the teacher (when fitted
         here) and the student, and torch for neural students (inside
-        ``torch.random.fork_rng``), so the same value gives the same model.
+        :func:`torch.random.fork_rng`), so the same value gives the same model.
 
     Attributes
     ----------
@@ -594,17 +596,18 @@ class DistilledRegressor(RegressorMixin, _BaseDistiller):
     teacher : estimator, list of estimators, "self" or None, default=None
         The model to imitate. A *fitted* teacher is used as given, never
         refit or copied; an unfitted one is cloned and fitted on ``(X, y)``;
-        ``None`` means ``HistGradientBoostingRegressor()``. Any scikit-learn
-        regressor or Pipeline ending in one, LightGBM (including a raw
-        ``Booster``), XGBoost and CatBoost models, a
-        :class:`~skdistill.TeacherEnsemble` or a list (averaged). ``"self"``:
-        the student's own architecture, trained on the labels (born-again
-        distillation, see ``n_generations``).
+        ``None`` means :class:`~sklearn.ensemble.HistGradientBoostingRegressor`.
+        Any scikit-learn regressor or :class:`~sklearn.pipeline.Pipeline` ending
+        in one, LightGBM (including a raw :class:`lightgbm.Booster`), XGBoost and
+        CatBoost models, a :class:`~skdistill.TeacherEnsemble` or a list
+        (averaged). ``"self"``: the student's own architecture, trained on the
+        labels (born-again distillation, see ``n_generations``).
     student : estimator or None, default=None
         The regressor to train, cloned in ``fit``: any regressor, a neural
         net (:class:`~skdistill.MLPStudentRegressor` or a skorch
-        ``NeuralNetRegressor``) or a Pipeline ending in one; ``None`` means
-        ``DecisionTreeRegressor(max_depth=6)``.
+        :class:`~skorch.regressor.NeuralNetRegressor`) or a Pipeline ending in
+        one; ``None`` means :class:`~sklearn.tree.DecisionTreeRegressor` with
+        ``max_depth=6``.
     alpha : float, default=0.5
         Weight of the teacher's predictions against y. The teacher's
         predictions are smoother than y, which helps small students; 0.5
