@@ -43,27 +43,17 @@ numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 # Parameter and return types link to their documentation.
 numpydoc_xref_param_type = True
+# numpydoc's defaults already link ndarray, RandomState, array-like and Python's types.
 numpydoc_xref_aliases = {
     "DataFrame": "pandas.DataFrame",
-    "Series": "pandas.Series",
-    "ndarray": "numpy.ndarray",
-    "dtype": "numpy.dtype",
     "sparse matrix": "scipy.sparse.spmatrix",
-    "RandomState": "numpy.random.RandomState",
-    "Generator": "numpy.random.Generator",
     "Axes": "matplotlib.axes.Axes",
     "Figure": "matplotlib.figure.Figure",
     "Pipeline": "sklearn.pipeline.Pipeline",
-    "Booster": "lightgbm.Booster",
-    "Tensor": "torch.Tensor",
-    "Module": "torch.nn.Module",
     "estimator": ":term:`sklearn:estimator`",
     "estimators": ":term:`estimators <sklearn:estimator>`",
     "classifier": ":term:`sklearn:classifier`",
-    "regressor": ":term:`sklearn:regressor`",
     "skorch.NeuralNet": "skorch.net.NeuralNet",
-    "skorch.NeuralNetClassifier": "skorch.classifier.NeuralNetClassifier",
-    "skorch.NeuralNetRegressor": "skorch.regressor.NeuralNetRegressor",
     "DistilledClassifier": "skdistill.DistilledClassifier",
     "DistilledRegressor": "skdistill.DistilledRegressor",
 }
@@ -156,7 +146,7 @@ def _unlinked_reference_as_text(app, env, node, contnode):
     intersphinx); without it they are text rather than a failed build. Any other
     unresolved reference still warns.
     """
-    project, _, name = node.get("reftarget", "").partition(":")
+    project = node.get("reftarget", "").partition(":")[0]
     if project in UNREACHABLE:
         return _without_prefix(contnode, f"{project}:")
     if "sklearn" in UNREACHABLE and _from_sklearn(get_source_line(node)[0] or ""):
