@@ -5,9 +5,9 @@ Compress an ensemble into a small neural net
 An ensemble of a gradient-boosted model and a random forest, soft-voting
 (:class:`~sklearn.ensemble.VotingClassifier`), is accurate and heavy. Here it teaches a small
 multi-layer perceptron (:func:`skdistill.make_mlp_student`: a
-:class:`~sklearn.pipeline.Pipeline` that one-hot encodes the categorical columns, imputes and scales the numeric ones,
-and ends in :class:`skdistill.MLPStudentClassifier`), compared with the same net trained on the
-labels alone: accuracy, AUC, agreement with the ensemble, pickled size and batch prediction
+:class:`~sklearn.pipeline.Pipeline` that one-hot encodes the categorical columns, imputes and
+scales the numeric ones, and ends in :class:`skdistill.MLPStudentClassifier`), compared with the
+same net trained on the labels alone: accuracy, AUC, agreement with the ensemble, pickled size and batch prediction
 time.
 
 The data: ``hpc_data`` from the R package modeldata (4,331 jobs on a high-performance

