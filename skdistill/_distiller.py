@@ -36,11 +36,13 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
     ----------
     teacher : estimator, list of estimators, callable, "self" or None, default=None
         The model to imitate. A *fitted* teacher is used as given: it is never
-        refit or copied, and ``clone``/``GridSearchCV`` share it by reference.
+        refit or copied, and :func:`~sklearn.base.clone` and
+        :class:`~sklearn.model_selection.GridSearchCV` share it by reference.
         An unfitted teacher is cloned and fitted on ``(X, y)`` in ``fit``;
-        ``None`` means ``HistGradientBoostingClassifier()``. Any scikit-learn
-        classifier or Pipeline ending in one, :class:`sklearn.frozen.FrozenEstimator`,
-        LightGBM (including a raw ``Booster``), XGBoost and CatBoost models, a
+        ``None`` means :class:`~sklearn.ensemble.HistGradientBoostingClassifier`.
+        Any scikit-learn classifier or :class:`~sklearn.pipeline.Pipeline` ending
+        in one, :class:`sklearn.frozen.FrozenEstimator`, LightGBM (including a raw
+        :class:`lightgbm.Booster`), XGBoost and CatBoost models, a
         skorch net or torch module, a :class:`~skdistill.TeacherEnsemble` or a
         plain list (averaged in log-probability space). Raw margins are taken
         from ``decision_function`` where it exists, else the log of
@@ -55,9 +57,10 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         The model to train, cloned in ``fit``. Any classifier whose ``fit``
         takes ``sample_weight``, any regressor (fit on the class
         probabilities), a neural net (:class:`~skdistill.MLPStudentClassifier`
-        or a skorch ``NeuralNetClassifier``, trained with the KD loss), or a
-        Pipeline ending in one. ``None`` means
-        ``DecisionTreeClassifier(max_depth=6)``: 64 leaves stay readable; on a
+        or a skorch :class:`~skorch.classifier.NeuralNetClassifier`, trained with
+        the KD loss), or a Pipeline ending in one. ``None`` means
+        :class:`~sklearn.tree.DecisionTreeClassifier` with ``max_depth=6``: 64
+        leaves stay readable; on a
         DataFrame with string or categorical columns, the same tree behind an
         encoder (:func:`~skdistill.make_tree_student`). A student that cannot
         take such columns is refused before the teacher pass.
@@ -283,9 +286,10 @@ class DistilledRegressor(RegressorMixin, _BaseDistiller):
     teacher : estimator, list of estimators, callable, "self" or None, default=None
         The model to imitate. A *fitted* teacher is used as given, never
         refit or copied; an unfitted one is cloned and fitted on ``(X, y)``;
-        ``None`` means ``HistGradientBoostingRegressor()``. Any scikit-learn
-        regressor or Pipeline ending in one, LightGBM (including a raw
-        ``Booster``), XGBoost and CatBoost models, a skorch net or torch
+        ``None`` means :class:`~sklearn.ensemble.HistGradientBoostingRegressor`.
+        Any scikit-learn regressor or :class:`~sklearn.pipeline.Pipeline` ending
+        in one, LightGBM (including a raw :class:`lightgbm.Booster`), XGBoost and
+        CatBoost models, a skorch net or torch
         module, a function ``f(X) -> predictions`` (never cached), a
         :class:`~skdistill.TeacherEnsemble` or a list (averaged). ``"self"``:
         the student's own architecture, trained on the labels (born-again
@@ -293,8 +297,9 @@ class DistilledRegressor(RegressorMixin, _BaseDistiller):
     student : estimator or None, default=None
         The regressor to train, cloned in ``fit``: any regressor, a neural
         net (:class:`~skdistill.MLPStudentRegressor` or a skorch
-        ``NeuralNetRegressor``) or a Pipeline ending in one; ``None`` means
-        ``DecisionTreeRegressor(max_depth=6)``, behind an encoder
+        :class:`~skorch.regressor.NeuralNetRegressor`) or a Pipeline ending in
+        one; ``None`` means :class:`~sklearn.tree.DecisionTreeRegressor` with
+        ``max_depth=6``, behind an encoder
         (:func:`~skdistill.make_tree_student`) on a DataFrame with string or
         categorical columns.
     alpha : float, default=0.5

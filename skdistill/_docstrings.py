@@ -61,7 +61,7 @@ RUN_PARAMETERS = """
     random_state : int, RandomState instance or None, default=None
         Seeds every ``random_state`` left at None in the teacher (when fitted
         here) and the student, and torch for neural students (inside
-        ``torch.random.fork_rng``), so the same value gives the same model."""
+        :func:`torch.random.fork_rng`), so the same value gives the same model."""
 
 FITTED_ATTRIBUTES = """
     teacher_ : object

@@ -152,7 +152,8 @@ class TeacherEnsemble(BaseEstimator):
     Classifiers are averaged in log-probability space (a weighted geometric
     mean of their probabilities, the product-of-experts reading of an
     ensemble); regressors are averaged. Fitted members are used as given and
-    shared by ``clone``; unfitted members are cloned and fitted by ``fit``.
+    shared by :func:`~sklearn.base.clone`; unfitted members are cloned and
+    fitted by ``fit``.
     Passing a plain list as ``teacher`` to a distiller is shorthand for this.
     :class:`~skdistill.Specialist` members, which know a subset of the
     classes, are reconciled with the others as in Hinton et al. (2015).

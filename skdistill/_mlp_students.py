@@ -265,7 +265,7 @@ _SHARED_PARAMETERS = """
         Torch device to train and predict on.
     random_state : int, RandomState instance or None, default=None
         Seeds the initial weights, dropout, shuffling and the held-out rows,
-        inside ``torch.random.fork_rng``: the same value gives the same
+        inside :func:`torch.random.fork_rng`: the same value gives the same
         weights bit for bit on CPU, and torch's global generator is left as
         it was.
     verbose : int, default=0

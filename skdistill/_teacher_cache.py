@@ -53,20 +53,45 @@ def state_digest(obj):
 class TeacherOutputCache:
     """Least-recently-used cache of teacher outputs, bounded in entries and bytes.
 
-    The distillers, fidelity scorers and displays share the module-level
-    instance :data:`skdistill.teacher_output_cache`.
+    ``skdistill.teacher_output_cache`` is the process's one instance. It keeps
+    a fitted teacher's raw outputs (a classifier's logits, a regressor's
+    predictions) on the rows it was asked about: the distillers' ``fit``,
+    :func:`~skdistill.metrics.fidelity_scorer` and the displays ask through
+    it, so a :class:`~sklearn.model_selection.GridSearchCV` over
+    ``temperature`` and ``alpha`` evaluates the teacher once per fold, not
+    once per candidate.
+
+    An entry is reused for a teacher in the same state (a digest of everything
+    ``pickle`` saves of it: a copy, even in another process, hits; any change,
+    a refit or an edit in place such as ``teacher.coef_ *= 2``, misses) and
+    rows of the same content. A teacher that cannot be pickled, and a plain
+    function, are never cached. Randomly drawn transfer rows are cached only
+    under an integer ``random_state``; the later stages of a chain
+    (assistant, generations) never are. Outputs are stored read-only.
 
     Parameters
     ----------
     max_entries : int, default=16
-        Most (teacher state, X) pairs kept.
-    max_bytes : int, default=1 GiB
-        Most bytes of outputs kept; larger outputs are not cached.
+        Most (teacher, X) pairs kept, the least recently used dropped first;
+        0 stores nothing. Settable on the instance.
+    max_bytes : int, default=1 << 30
+        Most bytes of outputs kept (1 GiB); an output larger than this is not
+        stored. Settable on the instance.
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from skdistill import teacher_output_cache
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn.tree import DecisionTreeClassifier
+    >>> from skdistill import DistilledClassifier, teacher_output_cache
+    >>> X, y = load_iris(return_X_y=True)
+    >>> teacher = LogisticRegression(max_iter=500).fit(X, y)
+    >>> teacher_output_cache.clear()
+    >>> for temperature in [1.0, 2.0, 4.0]:
+    ...     _ = DistilledClassifier(teacher, DecisionTreeClassifier(),
+    ...                             temperature=temperature).fit(X, y)
+    >>> len(teacher_output_cache)  # the teacher was asked once
+    1
     >>> teacher_output_cache.clear()
     >>> len(teacher_output_cache)
     0
@@ -89,6 +114,8 @@ class TeacherOutputCache:
                 return self._entries[key]
         value = np.asarray(compute(X))
         value.flags.writeable = False
+        if value.nbytes > self.max_bytes:  # storing it would evict every other entry
+            return value
         with self._lock:
             self._entries[key] = value
             self._evict()

@@ -9,7 +9,7 @@ from ._torch import torch_nets
 
 
 class TorchTeacher(BaseEstimator):
-    """A trained ``torch.nn.Module`` as a teacher.
+    """A trained :class:`torch.nn.Module` as a teacher.
 
     The module is used as given: evaluated in eval mode without gradients
     (its train/eval flags restored afterwards), never trained, copied or

@@ -21,7 +21,7 @@ __all__ = ["export_sql", "export_text", "to_onnx"]
 def export_text(distilled, feature_names=None, *, decimals=3):
     """The student of a distiller as plain text a reviewer can read.
 
-    A decision tree student (alone or ending a Pipeline) is printed as nested
+    A decision tree student (alone or ending a :class:`~sklearn.pipeline.Pipeline`) is printed as nested
     rules on the columns of X: category names instead of the codes or
     one-hot columns an encoder made (OrdinalEncoder, OneHotEncoder, also
     inside a ColumnTransformer), thresholds in the columns' own units through

@@ -201,8 +201,9 @@ def expected_calibration_error(y_true, y_prob, *, n_bins=10, strategy="uniform",
 def fidelity_scorer(distiller, X, y=None, sample_weight=None):
     """Scorer: fidelity of a fitted distiller's student to its own teacher.
 
-    Use it as ``GridSearchCV(..., scoring=fidelity_scorer)`` or inside a dict
-    of scorers, to tune ``temperature`` and ``alpha`` for faithfulness. ``y``
+    Use it as ``GridSearchCV(..., scoring=fidelity_scorer)``
+    (:class:`~sklearn.model_selection.GridSearchCV`) or inside a dict of
+    scorers, to tune ``temperature`` and ``alpha`` for faithfulness. ``y``
     is ignored: the reference is the teacher's prediction on ``X``.
 
     Parameters
