@@ -20,12 +20,13 @@ def chain_of(distiller, X):
     return assistant + [distiller._student(X)] * distiller.n_generations
 
 
-def fit_chain(distiller, X, y, sample_weight, transfer, clock):
+def fit_chain(distiller, X, y, sample_weight, transfer, clock, first_outputs=None):
     """Distil ``distiller.teacher_`` into each model of the chain, each teaching the next.
 
     Sets ``stages_``, ``student_`` and ``strategy_``. Only the first lesson's
     teacher outputs are cached: the later teachers are the stages just fitted,
-    new in every fit.
+    new in every fit. ``first_outputs``, when given, are the teacher's outputs
+    on the training rows for the first lesson (out-of-bag or out-of-fold).
     """
     chain = chain_of(distiller, X)
     # Born-again: the teacher took the first seed, the generations follow.
@@ -37,7 +38,7 @@ def fit_chain(distiller, X, y, sample_weight, transfer, clock):
             teacher = _stage(distiller, chain[position - 1])
             distiller.stages_.append(teacher)
         lesson = distiller._lesson(X, y, teacher, sample_weight, transfer, cache=not position,
-                                   clock=clock)
+                                   clock=clock, teacher_output=None if position else first_outputs)
         role = _role(distiller, position, len(chain))
         _fit_student(distiller, lesson, student, seeds[position], clock, role)
 

@@ -6,9 +6,11 @@ the transfer set (``_transfer``), the chain of students (``_chain``) and the
 student strategies (``_students``).
 """
 
+from dataclasses import replace
 from numbers import Real
 
 import numpy as np
+from scipy.special import softmax
 from sklearn.base import ClassifierMixin, RegressorMixin, _fit_context
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
@@ -19,6 +21,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from . import _docstrings as docs
 from ._distiller_base import _BaseDistiller, _student_has
+from ._row_adaptive import confidence_weights, row_temperatures
 from ._students import CLASSIFICATION_STRATEGIES, REGRESSION_STRATEGIES
 from ._teacher_outputs import teacher_logits, teacher_predictions
 from ._transactions import atomic_fit
@@ -64,16 +67,16 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         DataFrame with string or categorical columns, the same tree behind an
         encoder (:func:`~skdistill.make_tree_student`). A student that cannot
         take such columns is refused before the teacher pass.
-    temperature : float, default=1.0
+    temperature : float or "auto", default="auto"
         Softening of the teacher's distribution, ``softmax(logits / T)``. The
         student learns the softened distribution and answers at T = 1: trees
         and forests have their leaves set from the untempered targets, nets
         learn logits, and other students have the temperature undone. Tune it
-        like any hyperparameter.
-    alpha : float, default=0.5
+        like any hyperparameter. ``"auto"``: see :ref:`user_guide_auto`.
+    alpha : float or "auto", default="auto"
         Weight of the teacher's soft targets against the true labels (1.0 is
-        pure imitation, 0.0 ignores the teacher). 0.5 keeps the labels' signal
-        where the teacher is overconfident on its own training rows.
+        pure imitation, 0.0 ignores the teacher). ``"auto"`` resolves by the
+        student's family (:ref:`user_guide_auto`).
     strategy : {{"auto", "kd_loss", "lightgbm", "weighted_rows", "soft_regression"}}, \
 default="auto"
         How the student learns the soft targets. ``"kd_loss"`` trains a
@@ -86,10 +89,21 @@ default="auto"
         soft probability as sample weight (exact soft cross-entropy for
         logistic regression, soft Gini for trees); ``"soft_regression"`` fits
         a regressor to the probabilities. ``"auto"`` picks the first that fits
-        the student.{docs.CHAIN_PARAMETERS}{docs.TRANSFER_PARAMETERS}{docs.RUN_PARAMETERS}
+        the student.{docs.CV_PARAMETER}
+    adaptive_temperature : bool, default=False
+        A temperature per row, rising with the teacher's entropy from
+        ``max(1, T / 2)`` (a sure teacher) to ``2 T`` (an unsure one), as
+        TabTune's ``TabDistiller`` does: row ``i`` is learned at ``T_i``, the
+        student still answers at T = 1.
+    confidence_weighting : bool, default=False
+        Each row's weight multiplied by a bell of the teacher's entropy
+        (``4 h (1 - h) + 0.5``, mean 1), largest where the teacher is
+        moderately sure, as TabTune's ``TabDistiller`` does.{docs.CHAIN_PARAMETERS}{docs.TRANSFER_PARAMETERS}{docs.RUN_PARAMETERS}
 
     Attributes
     ----------{docs.FITTED_ATTRIBUTES}
+    temperature_ : float
+        The temperature used: ``temperature``, or what ``"auto"`` resolved to.{docs.SETTINGS_ATTRIBUTES}
     classes_ : ndarray of shape (n_classes,)
         Class labels, from ``y``.{docs.FEATURE_ATTRIBUTES}
 
@@ -124,8 +138,10 @@ default="auto"
     _strategies = CLASSIFICATION_STRATEGIES
     _parameter_constraints = {
         **_BaseDistiller._parameter_constraints,
-        "temperature": [Interval(Real, 0, None, closed="neither")],
+        "temperature": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
         "strategy": [StrOptions({"auto", *CLASSIFICATION_STRATEGIES})],
+        "adaptive_temperature": ["boolean"],
+        "confidence_weighting": ["boolean"],
     }
 
     def __init__(
@@ -133,14 +149,17 @@ default="auto"
         teacher=None,
         student=None,
         *,
-        temperature=1.0,
-        alpha=0.5,
+        temperature="auto",
+        alpha="auto",
         strategy="auto",
+        cv="auto",
+        adaptive_temperature=False,
+        confidence_weighting=False,
         assistant=None,
         n_generations=1,
-        augment=None,
-        augment_size=5.0,
-        transfer_weight=1.0,
+        augment="auto",
+        augment_size="auto",
+        transfer_weight="auto",
         n_jobs=None,
         verbose=0,
         random_state=None,
@@ -150,6 +169,9 @@ default="auto"
         self.temperature = temperature
         self.alpha = alpha
         self.strategy = strategy
+        self.cv = cv
+        self.adaptive_temperature = adaptive_temperature
+        self.confidence_weighting = confidence_weighting
         self.assistant = assistant
         self.n_generations = n_generations
         self.augment = augment
@@ -205,7 +227,25 @@ default="auto"
     @property
     def _strategy(self):
         """The fitted strategy: how to read the student at T = 1."""
-        return self._strategy_class(self.strategy_)(len(self.classes_), self.temperature)
+        return self._strategy_class(self.strategy_)(len(self.classes_), self.temperature_)
+
+    def _lesson(self, *args, **kwargs):
+        return self._per_row(super()._lesson(*args, **kwargs))
+
+    def _per_row(self, lesson):
+        """TabTune's options: a temperature and a weight per row, from the teacher's entropy."""
+        if not (self.adaptive_temperature or self.confidence_weighting):
+            return lesson
+        proba = softmax(lesson.teacher_output, axis=1)
+        changes = {}
+        if self.adaptive_temperature:
+            # softmax(z * T / T_i / T) = softmax(z / T_i): every student learns row i at T_i.
+            scale = self.temperature_ / row_temperatures(proba, self.temperature_)
+            changes["teacher_output"] = lesson.teacher_output * scale[:, None]
+        if self.confidence_weighting:
+            weight = 1.0 if lesson.sample_weight is None else lesson.sample_weight
+            changes["sample_weight"] = weight * confidence_weights(proba)
+        return replace(lesson, **changes)
 
     @available_if(_student_has("predict_proba"))
     def predict_proba(self, X):
@@ -302,22 +342,21 @@ class DistilledRegressor(RegressorMixin, _BaseDistiller):
         ``max_depth=6``, behind an encoder
         (:func:`~skdistill.make_tree_student`) on a DataFrame with string or
         categorical columns.
-    alpha : float, default=0.5
-        Weight of the teacher's predictions against y. The teacher's
-        predictions are smoother than y, which helps small students; 0.5
-        keeps the labels' signal where the teacher fits its own training rows
-        too closely.
+    alpha : float or "auto", default="auto"
+        Weight of the teacher's predictions against y (1.0 is pure imitation,
+        0.0 ignores the teacher). ``"auto"`` resolves by the student's family
+        (:ref:`user_guide_auto`).
     strategy : {{"auto", "kd_loss", "lightgbm", "blended_regression"}}, default="auto"
         How the student learns; ``"auto"`` picks the first that fits.
         ``"kd_loss"`` trains a neural net on ``alpha * (f - teacher)^2 +
         (1 - alpha) * (f - y)^2`` (the squared error to the blended target),
         with early stopping on held-out rows judged by the error to the
         teacher; ``"lightgbm"`` and ``"blended_regression"`` fit a LightGBM
-        model or any regressor to the blend.{docs.CHAIN_PARAMETERS}\
+        model or any regressor to the blend.{docs.CV_PARAMETER}{docs.CHAIN_PARAMETERS}\
 {docs.TRANSFER_PARAMETERS}{docs.RUN_PARAMETERS}
 
     Attributes
-    ----------{docs.FITTED_ATTRIBUTES}{docs.FEATURE_ATTRIBUTES}
+    ----------{docs.FITTED_ATTRIBUTES}{docs.SETTINGS_ATTRIBUTES}{docs.FEATURE_ATTRIBUTES}
 
     See Also
     --------
@@ -347,13 +386,14 @@ class DistilledRegressor(RegressorMixin, _BaseDistiller):
         teacher=None,
         student=None,
         *,
-        alpha=0.5,
+        alpha="auto",
         strategy="auto",
+        cv="auto",
         assistant=None,
         n_generations=1,
-        augment=None,
-        augment_size=5.0,
-        transfer_weight=1.0,
+        augment="auto",
+        augment_size="auto",
+        transfer_weight="auto",
         n_jobs=None,
         verbose=0,
         random_state=None,
@@ -362,6 +402,7 @@ class DistilledRegressor(RegressorMixin, _BaseDistiller):
         self.student = student
         self.alpha = alpha
         self.strategy = strategy
+        self.cv = cv
         self.assistant = assistant
         self.n_generations = n_generations
         self.augment = augment

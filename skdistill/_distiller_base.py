@@ -8,6 +8,7 @@ purpose; the fit itself is a transaction (``_transactions``).
 from numbers import Integral, Real
 
 import numpy as np
+from scipy.sparse import issparse
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_regressor
 from sklearn.utils import get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
@@ -20,12 +21,16 @@ from sklearn.utils.validation import (
 )
 
 from ._adapters import check_teacher_features, check_teacher_kind, is_fitted
+from ._auto import AUTO, AUTO_TABLE, resolve
 from ._chain import fit_chain
 from ._ensemble import ensemble_of
 from ._fitting import final_step, fitted_teacher, share_if_fitted
+from ._honest_outputs import out_of_bag_outputs, out_of_fold_outputs
 from ._persistence import is_detached, put_back, without_teacher
 from ._progress import FitClock, rows
 from ._strategy import Lesson
+from ._teacher_cache import state_digest, teacher_output_cache
+from ._teacher_outputs import class_columns, teacher_classes
 from ._tabular_students import check_student_input, student_for_input
 from ._transfer import (
     augmentation_seed,
@@ -63,13 +68,15 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         "student": "no_validation",
         "assistant": "no_validation",
         "n_generations": [Interval(Integral, 1, None, closed="left")],
-        "alpha": [Interval(Real, 0, 1, closed="both")],
-        "augment": [None, StrOptions(set(AUGMENTERS)), HasMethods(["sample"])],
+        "alpha": [Interval(Real, 0, 1, closed="both"), StrOptions({AUTO})],
+        "augment": [None, StrOptions({AUTO, *AUGMENTERS}), HasMethods(["sample"])],
         "augment_size": [
             Interval(Integral, 1, None, closed="left"),
             Interval(Real, 0, 100, closed="right"),
+            StrOptions({AUTO}),
         ],
-        "transfer_weight": [Interval(Real, 0, None, closed="neither")],
+        "transfer_weight": [Interval(Real, 0, None, closed="neither"), StrOptions({AUTO})],
+        "cv": ["cv_object", StrOptions({AUTO, "oob"})],
         "n_jobs": [Integral, None],
         "verbose": ["verbose"],
         "random_state": ["random_state"],
@@ -154,7 +161,8 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         tags.input_tags.sparse = (
             teacher_tags.input_tags.sparse
             and student_tags.input_tags.sparse
-            and self.augment is None  # augmenters take dense arrays and DataFrames
+            # Augmenters take dense arrays and DataFrames; "auto" draws none on sparse X.
+            and self.augment in (None, AUTO)
         )
         return tags
 
@@ -221,10 +229,10 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
                 raise ValueError("X_unlabeled has no rows: pass None to fit without "
                                  "unlabelled rows, or rows with the columns of X.")
             X_unlabeled = matching_rows(self._validate_X(X_unlabeled, reset=False), X)
-        augmenter = resolve_augmenter(self.augment)
+        augmenter = resolve_augmenter(self.augment_)
         if augmenter is not None:
             source = X if X_unlabeled is None else stack_rows([X, X_unlabeled])
-            n_rows = n_augmented_rows(self.augment_size, _num_samples(X))
+            n_rows = n_augmented_rows(self.augment_size_, _num_samples(X))
             seed = augmentation_seed(self.random_state)
             with clock.stage("transfer_set", f"transfer set: {rows(n_rows)} drawn by "
                                              f"{type(augmenter).__name__}"):
@@ -237,16 +245,22 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
     def _caches_transfer(self):
         # Augmented rows repeat only under an integer random_state; caching
         # other draws would only evict the real rows' entries.
-        return self.augment is None or isinstance(self.random_state, Integral)
+        return self.augment_ is None or isinstance(self.random_state, Integral)
 
-    def _lesson(self, X, y, teacher, sample_weight, transfer, cache, clock):
-        """The Lesson from ``teacher``: real rows with labels, then transfer rows."""
+    def _lesson(self, X, y, teacher, sample_weight, transfer, cache, clock,
+                teacher_output=None):
+        """The Lesson from ``teacher``: real rows with labels, then transfer rows.
+
+        ``teacher_output`` on the real rows is asked for unless given (the
+        out-of-bag or out-of-fold outputs of the first lesson).
+        """
         name = type(teacher).__name__
-        with clock.stage("teacher_outputs", f"{name} outputs on {rows(_num_samples(X))}"):
-            teacher_output = self._ask(teacher, X, cache)
-        extra = {"teacher": teacher, "temperature": getattr(self, "temperature", 1.0)}
+        if teacher_output is None:
+            with clock.stage("teacher_outputs", f"{name} outputs on {rows(_num_samples(X))}"):
+                teacher_output = self._ask(teacher, X, cache)
+        extra = {"teacher": teacher, "temperature": getattr(self, "temperature_", 1.0)}
         if transfer is None:
-            return Lesson(X=X, y=y, teacher_output=teacher_output, alpha=self.alpha,
+            return Lesson(X=X, y=y, teacher_output=teacher_output, alpha=self.alpha_,
                           sample_weight=sample_weight, **extra)
         with clock.stage("teacher_outputs", f"{name} outputs on the transfer set, "
                                             f"{rows(_num_samples(transfer))}"):
@@ -256,9 +270,9 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             X=stack_rows([X, transfer]),
             y=np.concatenate([y, np.zeros(n_transfer, dtype=y.dtype)]),
             teacher_output=np.concatenate([teacher_output, transfer_output]),
-            alpha=self.alpha,
+            alpha=self.alpha_,
             sample_weight=transfer_sample_weight(
-                sample_weight, n_samples, n_transfer, self.transfer_weight
+                sample_weight, n_samples, n_transfer, self.transfer_weight_
             ),
             labelled=np.arange(n_samples + n_transfer) < n_samples,
             **extra,
@@ -275,10 +289,52 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         """
         clock = FitClock(self.verbose)
         self.teacher_ = self._fit_teacher(X, y, sample_weight, clock)
+        self._set_settings(self._student(X), sparse=issparse(X))
+        honest = self._honest_outputs(X, y, sample_weight, clock)
         transfer = self._transfer_rows(X, X_unlabeled, clock)
-        fit_chain(self, X, targets, sample_weight, transfer, clock)
+        fit_chain(self, X, targets, sample_weight, transfer, clock, first_outputs=honest)
         self.fit_times_ = clock.finish()
         return self
+
+    def _set_settings(self, student, sparse):
+        """The fitted ``alpha_``, ``augment_``, ..., ``cv_``: explicit values, or the auto table's."""
+        fitted_here = not _is_prefit(self.teacher)
+        settings = resolve(self, student, self.teacher_, fitted_here, sparse, AUTO_TABLE)
+        for name, value in vars(settings).items():
+            if hasattr(self, name):  # a regressor has no temperature
+                setattr(self, f"{name}_", value)
+
+    def _honest_outputs(self, X, y, sample_weight, clock):
+        """The teacher's outputs on the training rows from models that did not fit them, or None.
+
+        ``cv_="oob"``: the bagged teacher's own out-of-bag outputs; an int or
+        splitter: clones of its configuration refit on the folds (cached for
+        a search when they repeat: an int ``random_state``).
+        """
+        if self.cv_ is None:
+            return None
+        teacher = self.teacher_
+        kind = "out-of-bag" if _is_oob(self.cv_) else "out-of-fold"
+        with clock.stage("teacher_outputs", f"{type(teacher).__name__} {kind} outputs on "
+                                            f"{rows(_num_samples(X))}"):
+            outputs = self._cached_honest_outputs(teacher, X, y, sample_weight)
+        if self._kind == "regressor":
+            return outputs
+        return outputs[:, class_columns(teacher_classes(teacher, self.classes_), self.classes_)]
+
+    def _cached_honest_outputs(self, teacher, X, y, sample_weight):
+        if _is_oob(self.cv_):
+            return teacher_output_cache.get_or_compute(
+                teacher, X, lambda rows: out_of_bag_outputs(teacher, rows)[0], "out_of_bag")
+
+        def compute(rows):
+            return out_of_fold_outputs(teacher, rows, y, cv=self.cv_, sample_weight=sample_weight,
+                                       random_state=self.random_state, n_jobs=self.n_jobs)
+
+        if not isinstance(self.random_state, Integral) or not _repeatable_folds(self.cv_):
+            return compute(X)
+        context = state_digest((y, sample_weight, self.cv_, self.random_state))
+        return teacher_output_cache.get_or_compute(teacher, X, compute, ("out_of_fold", context))
 
     @property
     def feature_importances_(self):
@@ -337,6 +393,16 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
 
     def _strategy_class(self, name=None):
         return self._strategies[self.strategy if name is None else name]
+
+
+def _is_oob(cv):
+    return isinstance(cv, str) and cv == "oob"
+
+
+def _repeatable_folds(cv):
+    """Whether ``cv`` splits the same rows the same way each time (an int, or a seeded splitter)."""
+    return isinstance(cv, Integral) or not getattr(cv, "shuffle", False) \
+        or getattr(cv, "random_state", None) is not None
 
 
 def _is_prefit(teacher):

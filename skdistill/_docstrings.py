@@ -21,8 +21,26 @@ CHAIN_PARAMETERS = """
         random states; a ``random_state`` set on the student is kept, so its
         generations then start from the same initial state."""
 
+CV_PARAMETER = """
+    cv : "auto", None, "oob", int, cross-validation generator or iterable, default="auto"
+        Which teacher outputs the training rows learn from. A teacher scores
+        the rows it was fitted on almost as their labels say; ``None`` takes
+        those in-sample outputs as they are. ``"oob"`` takes a bagged
+        teacher's out-of-bag outputs (a forest with ``bootstrap=True``, a
+        bagging model: each row scored by the members that did not see it;
+        free, and meant for the rows the teacher was fitted on, in the same
+        order). An int or splitter (as in
+        :func:`sklearn.model_selection.check_cv`) takes out-of-fold outputs:
+        clones of the teacher's configuration refit on the folds, each
+        scoring the fold it did not see (the teacher itself is never touched;
+        each fold costs about a teacher fit, reported in ``fit_times_``, and is
+        computed once for a search when ``random_state`` is an int). Transfer
+        rows always get the teacher's own outputs. ``"auto"`` resolves by the
+        student's family and the teacher's situation
+        (:ref:`user_guide_auto`)."""
+
 TRANSFER_PARAMETERS = """
-    augment : {None, "munge", "resample", "gaussian"} or object, default=None
+    augment : {"auto", None, "munge", "resample", "gaussian"} or object, default="auto"
         How to draw a transfer set: extra rows, like the training rows, that
         the teacher labels so the student sees it answer where the training
         data are thin. ``"munge"`` is :class:`~skdistill.augment.Munge`,
@@ -33,13 +51,13 @@ TRANSFER_PARAMETERS = """
         ``X_unlabeled``) only. Augmented rows are drawn from ``X`` and
         ``X_unlabeled`` together; dense arrays and DataFrames only. The
         teacher labels every augmented row, so a fit costs ``augment_size``
-        times more teacher inference; the user guide says which generator
-        helps which student.
-    augment_size : int or float, default=5.0
+        times more teacher inference. ``"auto"`` resolves by the student's
+        family (:ref:`user_guide_auto`), and to None on sparse X.
+    augment_size : int, float or "auto", default="auto"
         How many rows to draw: a float is a multiple of the number of rows of
         ``X`` (at most 100), an int a number of rows. Capped at 2,000,000
-        rows, with a warning, to bound memory. Ignored when ``augment=None``.
-    transfer_weight : float, default=1.0
+        rows, with a warning, to bound memory. Ignored when no rows are drawn.
+    transfer_weight : float or "auto", default="auto"
         Total sample weight of the augmented and unlabelled rows, relative to
         the total weight of the real rows (so with 1.0 they count as much as
         the training data together, whatever their number). These rows learn
@@ -86,6 +104,11 @@ FITTED_ATTRIBUTES = """
         The student's, where it has them and reads X's columns as they are
         (for :class:`~sklearn.feature_selection.SelectFromModel`); a linear
         classifier's at T = 1."""
+
+SETTINGS_ATTRIBUTES = """
+    alpha_, augment_, augment_size_, transfer_weight_, cv_ : object
+        The settings used: the parameter's value, or what ``"auto"``
+        resolved to for this student and teacher."""
 
 FEATURE_ATTRIBUTES = """
     n_features_in_ : int

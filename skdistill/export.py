@@ -335,7 +335,7 @@ def _linear_row_labels(distilled, model, n_rows):
     classes = distilled.classes_
     if not is_classifier(model):
         return [
-            f"probability of {label} at T = {distilled.temperature:g}"
+            f"probability of {label} at T = {distilled.temperature_:g}"
             for label in classes[-n_rows:]
         ]
     codes = np.asarray(model.classes_, dtype=np.intp)

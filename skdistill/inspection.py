@@ -178,9 +178,9 @@ def scorecard(distilled, feature_names=None, *, points_to_double_odds=20.0, base
     >>> distilled = DistilledClassifier(forest, student, random_state=0).fit(X, y)
     >>> scorecard(distilled)[["feature", "kind", "coefficient", "points"]].round(2)
             feature      kind  coefficient   points
-    0        (base)      base        17.89  1116.20
-    1   mean radius  per unit        -0.95   -27.43
-    2  mean texture  per unit        -0.20    -5.68
+    0        (base)      base        17.65  1109.20
+    1   mean radius  per unit        -0.94   -27.00
+    2  mean texture  per unit        -0.20    -5.64
     """
     check_is_fitted(distilled, "student_")
     pd = import_optional("pandas")

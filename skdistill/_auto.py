@@ -1,0 +1,126 @@
+"""The "auto" defaults: what each student family gets unless told otherwise, from the evidence.
+
+``alpha``, ``temperature``, ``augment``, ``augment_size``, ``transfer_weight``
+and ``cv`` default to ``"auto"``, resolved at fit from the student's family
+and capacity and from the teacher's situation (fitted before, or fitted
+inside ``fit``; bagged or not) by the small table below. Every entry is the
+setting chosen on the benchmark panel by leave-one-dataset-out
+(``benchmarks/bench_defaults.py``, ``benchmarks/defaults_report.py``; the
+figures are in the benchmarks page); a family no benchmark measured keeps
+the settings the distillers always had. Explicit values always win.
+"""
+
+from dataclasses import dataclass, fields, replace
+
+from sklearn.base import is_classifier
+from sklearn.ensemble._forest import BaseForest
+from sklearn.frozen import FrozenEstimator
+from sklearn.tree._classes import BaseDecisionTree
+
+from ._fitting import final_step
+from ._optional import comes_from
+from ._torch import is_skorch_net
+
+AUTO = "auto"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """One row of the table: the values the ``"auto"`` parameters resolve to."""
+
+    alpha: float = 0.5
+    temperature: float = 1.0
+    augment: object = None
+    augment_size: float = 5.0
+    transfer_weight: float = 1.0
+    cv: object = None
+
+
+# The settings the distillers had before "auto": a family nothing was measured on keeps them.
+UNMEASURED = Settings()
+
+
+# Filled from the leave-one-dataset-out choice over the panel (benchmarks/defaults_report.py).
+AUTO_TABLE = ()
+
+
+def student_family(student):
+    """``(family, depth)`` of a student (or a Pipeline's last step).
+
+    Families: ``"tree"`` (with its ``max_depth``, None when unbounded),
+    ``"booster"`` (LightGBM and scikit-learn gradient boosting), ``"linear"``,
+    ``"mlp"`` (our MLP students and skorch nets) and ``"other"``.
+    """
+    model = final_step(student)
+    if isinstance(model, BaseDecisionTree):
+        return "tree", model.get_params()["max_depth"]
+    if isinstance(model, BaseForest):
+        return "other", None
+    name = type(model).__name__
+    if comes_from(model, "lightgbm") or "GradientBoosting" in name:
+        return "booster", None
+    if type(model).__module__.startswith("sklearn.linear_model"):
+        return "linear", None
+    if name.startswith("MLPStudent") or is_skorch_net(model):
+        return "mlp", None
+    return "other", None
+
+
+def teacher_situation(teacher, fitted_here):
+    """``"in_fit"`` or ``"prefit"``, with ``"_bagged"`` for a teacher that holds out-of-bag rows."""
+    situation = "in_fit" if fitted_here else "prefit"
+    return f"{situation}_bagged" if _bags(teacher) else situation
+
+
+def _bags(teacher):
+    if isinstance(teacher, FrozenEstimator):
+        teacher = teacher.estimator
+    model = final_step(teacher)
+    return bool(getattr(model, "bootstrap", False)) and hasattr(model, "estimators_samples_")
+
+
+def table_entry(task, family, depth, situation, table):
+    """The settings of ``table`` for this student and teacher, or :data:`UNMEASURED`."""
+    for rule in table:
+        if rule.task != task or rule.family != family or rule.situation != situation:
+            continue
+        if rule.covers(depth):
+            return rule.settings
+    return UNMEASURED
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Settings for one task, student family, depth range and teacher situation."""
+
+    task: str
+    family: str
+    situation: str
+    settings: Settings
+    min_depth: int = None
+    max_depth: int = None
+
+    def covers(self, depth):
+        if self.min_depth is None and self.max_depth is None:
+            return True
+        depth = float("inf") if depth is None else depth
+        low = -float("inf") if self.min_depth is None else self.min_depth
+        high = float("inf") if self.max_depth is None else self.max_depth
+        return low <= depth <= high
+
+
+def resolve(distiller, student, teacher, fitted_here, sparse, table):
+    """The settings of a fit: the distiller's explicit values, ``"auto"`` ones from ``table``."""
+    task = "classification" if is_classifier(distiller) else "regression"
+    family, depth = student_family(student)
+    chosen = table_entry(task, family, depth, teacher_situation(teacher, fitted_here), table)
+    if sparse:  # augmenters take dense arrays and DataFrames
+        chosen = replace(chosen, augment=None)
+    explicit = {field.name: getattr(distiller, field.name) for field in fields(Settings)
+                if hasattr(distiller, field.name)
+                and not _is_auto(getattr(distiller, field.name))}
+    return replace(chosen, **explicit)
+
+
+def _is_auto(value):
+    return isinstance(value, str) and value == AUTO

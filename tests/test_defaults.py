@@ -1,0 +1,191 @@
+"""The "auto" defaults and the options they choose from: honest outputs, TabTune's per-row options."""
+
+from collections import Counter
+
+import joblib
+import numpy as np
+import pytest
+from scipy.special import softmax
+from sklearn.datasets import load_breast_cancer, load_diabetes
+from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
+from sklearn.preprocessing import StandardScaler
+from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
+
+from skdistill import DistilledClassifier, DistilledRegressor, teacher_output_cache
+from skdistill import _auto, _chain
+from skdistill._auto import Rule, Settings, student_family, teacher_situation
+from skdistill._row_adaptive import confidence_weights, row_temperatures
+from skdistill._soft_targets import PROBA_FLOOR
+
+
+@pytest.fixture(scope="module")
+def cancer():
+    X, y = load_breast_cancer(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+@pytest.fixture
+def lessons(monkeypatch):
+    captured = []
+    fit_student = _chain._fit_student
+
+    def spy(distiller, lesson, *args, **kwargs):
+        captured.append(lesson)
+        return fit_student(distiller, lesson, *args, **kwargs)
+
+    monkeypatch.setattr(_chain, "_fit_student", spy)
+    return captured
+
+
+CALLS = Counter()
+
+
+class CountingForest(RandomForestClassifier):
+    """Counts its fits, outside its own state (which the cache digests)."""
+
+    def fit(self, X, y, sample_weight=None):
+        CALLS["fit"] += 1
+        return super().fit(X, y, sample_weight)
+
+
+@pytest.mark.parametrize("student, expected", [
+    (DecisionTreeClassifier(max_depth=4), ("tree", 4)),
+    (DecisionTreeRegressor(), ("tree", None)),
+    (LogisticRegression(), ("linear", None)),
+    (Ridge(), ("linear", None)),
+    (RandomForestClassifier(), ("other", None)),
+])
+def test_student_families_are_told_apart(student, expected):
+    assert student_family(student) == expected
+
+
+def test_lightgbm_and_mlp_families():
+    lightgbm = pytest.importorskip("lightgbm")
+    pytest.importorskip("torch")
+    from skdistill import MLPStudentClassifier, make_mlp_student
+
+    assert student_family(lightgbm.LGBMClassifier())[0] == "booster"
+    assert student_family(MLPStudentClassifier())[0] == "mlp"
+    assert student_family(make_mlp_student())[0] == "mlp"
+
+
+def test_teacher_situations(cancer):
+    X, y = cancer
+    forest = RandomForestClassifier(n_estimators=5, random_state=0).fit(X, y)
+    assert teacher_situation(forest, fitted_here=False) == "prefit_bagged"
+    assert teacher_situation(forest, fitted_here=True) == "in_fit_bagged"
+    model = LogisticRegression().fit(X, y)
+    assert teacher_situation(model, fitted_here=False) == "prefit"
+
+
+def test_auto_resolves_from_the_table_and_explicit_values_win(cancer, monkeypatch):
+    X, y = cancer
+    table = (
+        Rule("classification", "tree", "prefit_bagged", Settings(alpha=0.8, temperature=2.0,
+                                                                augment="munge",
+                                                                augment_size=2.0),
+             min_depth=5),
+        Rule("classification", "tree", "prefit_bagged", Settings(alpha=1.0), max_depth=4),
+    )
+    monkeypatch.setattr(_auto, "AUTO_TABLE", table)
+    monkeypatch.setattr("skdistill._distiller_base.AUTO_TABLE", table)
+    forest = RandomForestClassifier(n_estimators=10, random_state=0).fit(X, y)
+    deep = DistilledClassifier(forest, DecisionTreeClassifier(max_depth=6), random_state=0)
+    deep.fit(X, y)
+    assert (deep.alpha_, deep.temperature_, deep.augment_, deep.augment_size_) == (
+        0.8, 2.0, "munge", 2.0)
+    shallow = DistilledClassifier(forest, DecisionTreeClassifier(max_depth=3),
+                                  temperature=3.0, random_state=0).fit(X, y)
+    assert (shallow.alpha_, shallow.temperature_, shallow.augment_) == (1.0, 3.0, None)
+    other = DistilledClassifier(forest, LogisticRegression(), random_state=0).fit(X, y)
+    assert (other.alpha_, other.temperature_, other.augment_, other.cv_) == (0.5, 1.0, None,
+                                                                             None)
+    deep.set_params(augment=None, alpha=0.3).fit(X, y)
+    assert (deep.alpha_, deep.augment_, deep.temperature_) == (0.3, None, 2.0)
+
+
+def test_auto_draws_no_transfer_set_on_sparse_input(monkeypatch):
+    import scipy.sparse as sp
+
+    table = (Rule("classification", "tree", "in_fit", Settings(augment="munge")),)
+    monkeypatch.setattr("skdistill._distiller_base.AUTO_TABLE", table)
+    rng = np.random.default_rng(0)
+    X = sp.random(60, 4, density=0.5, format="csr", random_state=0)
+    y = rng.integers(0, 2, 60)
+    distilled = DistilledClassifier(LogisticRegression(), DecisionTreeClassifier(max_depth=2),
+                                    random_state=0).fit(X, y)
+    assert distilled.augment_ is None
+
+
+def test_out_of_bag_outputs_teach_the_training_rows(cancer, lessons):
+    X, y = cancer
+    forest = RandomForestClassifier(n_estimators=30, random_state=0).fit(X, y)
+    before = joblib.hash(forest)
+    DistilledClassifier(forest, DecisionTreeClassifier(), cv="oob", alpha=1.0,
+                        random_state=0).fit(X, y)
+    # By hand: each row's probabilities averaged over the trees that left it out.
+    total, count = np.zeros((len(X), 2)), np.zeros(len(X))
+    for tree, rows in zip(forest.estimators_, forest.estimators_samples_):
+        out = np.setdiff1d(np.arange(len(X)), rows)
+        total[out] += tree.predict_proba(X[out])
+        count[out] += 1
+    expected = np.log(np.clip(total / count[:, None], PROBA_FLOOR, 1.0))
+    np.testing.assert_allclose(lessons[0].teacher_output, expected)
+    assert joblib.hash(forest) == before
+
+
+def test_out_of_fold_outputs_refit_clones_only_and_are_computed_once_for_a_search(cancer,
+                                                                                  lessons):
+    X, y = cancer
+    teacher_output_cache.clear()
+    forest = CountingForest(n_estimators=10, random_state=0).fit(X, y)
+    before, fits = joblib.hash(forest), CALLS["fit"]
+    distiller = DistilledClassifier(forest, DecisionTreeClassifier(max_depth=3), cv=3,
+                                    random_state=0)
+    distiller.fit(X, y)
+    # By hand: a clone of the forest fitted on each fold's other rows.
+    expected = np.zeros((len(X), 2))
+    for train, test in StratifiedKFold(3).split(X, y):
+        clone = RandomForestClassifier(n_estimators=10, random_state=0).fit(X[train], y[train])
+        expected[test] = np.log(np.clip(clone.predict_proba(X[test]), PROBA_FLOOR, 1))
+    np.testing.assert_allclose(lessons[0].teacher_output, expected)
+    assert CALLS["fit"] - fits == 3 and joblib.hash(forest) == before
+    GridSearchCV(distiller, {"temperature": [1.0, 2.0, 4.0]}, cv=2, refit=False).fit(X, y)
+    assert CALLS["fit"] - fits == 3 + 2 * 3  # three folds per training fold, not per candidate
+    assert distiller.fit_times_["teacher_outputs"] > 0
+
+
+def test_out_of_fold_outputs_of_a_regressor_fitted_inside_fit(lessons):
+    X, y = load_diabetes(return_X_y=True)
+    distilled = DistilledRegressor(RandomForestRegressor(n_estimators=10), cv=3,
+                                   random_state=0).fit(X, y)
+    in_sample = distilled.teacher_.predict(X)
+    honest = lessons[0].teacher_output
+    assert np.mean((honest - y) ** 2) > 2 * np.mean((in_sample - y) ** 2)
+    assert distilled.cv_ == 3 and distilled.fit_times_["teacher_fit"] > 0
+
+
+def test_out_of_bag_outputs_need_a_bagged_teacher(cancer):
+    X, y = cancer
+    with pytest.raises(ValueError, match="does not bag|bootstrap|out-of-bag"):
+        DistilledClassifier(LogisticRegression().fit(X, y), cv="oob").fit(X, y)
+
+
+def test_adaptive_temperature_and_confidence_weights_by_hand(cancer, lessons):
+    X, y = cancer
+    forest = RandomForestClassifier(n_estimators=20, random_state=0).fit(X, y)
+    weights = np.linspace(0.5, 1.5, len(y))
+    DistilledClassifier(forest, DecisionTreeClassifier(max_depth=3), temperature=2.0,
+                        alpha=0.7, adaptive_temperature=True, confidence_weighting=True,
+                        random_state=0).fit(X, y, sample_weight=weights)
+    logits = np.log(np.clip(forest.predict_proba(X), PROBA_FLOOR, 1.0))
+    proba = softmax(logits, axis=1)
+    row_t = row_temperatures(proba, 2.0)
+    lesson = lessons[0]
+    # Each row is learned at its own temperature: softmax(z / T_i).
+    np.testing.assert_allclose(softmax(lesson.teacher_output / 2.0, axis=1),
+                               softmax(logits / row_t[:, None], axis=1))
+    np.testing.assert_allclose(lesson.sample_weight, weights * confidence_weights(proba))
+    assert row_t.min() >= 1.0 and row_t.max() <= 4.0
