@@ -219,8 +219,7 @@ _SHARED_PARAMETERS = """
         Batch normalisation before each activation.
     max_epochs : int, default=200
         Most passes over the training rows. Early stopping usually ends far
-        sooner (15 to 75 epochs on our benchmark panel); a set of 800 rows
-        with batches of 256 used all 200.
+        sooner; a small set (a few steps an epoch) may use them all.
     batch_size : int, default=256
         Rows per gradient step.
     lr : float, default=1e-3

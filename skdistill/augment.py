@@ -166,10 +166,7 @@ class Munge(_Augmenter):
     ----------
     p : float, default=0.5
         Probability that an attribute is replaced. ``p=0`` returns copies of
-        the rows. With ``s``, the defaults were the most robust in our
-        benchmark: ``p=0.8`` or ``s=4`` gained slightly more on average for
-        depth-6 tree students, but lost up to 1.3 points of fidelity on some
-        datasets where the defaults lost at most 0.3.
+        the rows; larger values draw rows further from the real ones.
     s : float, default=1.0
         Local variance parameter: numeric draws have standard deviation
         ``|e_a - e'_a| / s``; larger values keep new rows closer to the
@@ -180,9 +177,8 @@ class Munge(_Augmenter):
     search_rows : int, default=4096
         Neighbours are searched within random blocks of at most this many
         rows. Exact for data up to that size; on larger data it keeps the cost
-        linear in the number of rows (the search dominates MUNGE's time: on
-        328,000 rows, blocks of 10,000 took about twice as long as blocks of
-        4096), and a neighbour among 4096 rows is still a close one.
+        linear in the number of rows (the search dominates MUNGE's time), and
+        a neighbour among 4096 rows is still a close one.
 
     See Also
     --------
