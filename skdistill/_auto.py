@@ -11,7 +11,10 @@ the settings the distillers always had. Explicit values always win.
 """
 
 from dataclasses import dataclass, fields, replace
+from numbers import Integral
 
+import numpy as np
+from scipy.sparse import issparse
 from sklearn.base import is_classifier
 from sklearn.ensemble._forest import BaseForest
 from sklearn.frozen import FrozenEstimator
@@ -109,17 +112,30 @@ class Rule:
         return low <= depth <= high
 
 
-def resolve(distiller, student, teacher, fitted_here, sparse, table):
-    """The settings of a fit: the distiller's explicit values, ``"auto"`` ones from ``table``."""
+def resolve(distiller, student, teacher, fitted_here, X, y, table):
+    """The settings of a fit: the distiller's explicit values, ``"auto"`` ones from ``table``.
+
+    An automatic choice that the data cannot carry is dropped: no transfer
+    set on sparse X (augmenters take dense arrays and DataFrames), no
+    out-of-fold outputs when a class has fewer rows than there are folds.
+    """
     task = "classification" if is_classifier(distiller) else "regression"
     family, depth = student_family(student)
     chosen = table_entry(task, family, depth, teacher_situation(teacher, fitted_here), table)
-    if sparse:  # augmenters take dense arrays and DataFrames
+    if issparse(X):
         chosen = replace(chosen, augment=None)
+    if isinstance(chosen.cv, Integral) and not _holds_folds(y, chosen.cv, task):
+        chosen = replace(chosen, cv=None)
     explicit = {field.name: getattr(distiller, field.name) for field in fields(Settings)
                 if hasattr(distiller, field.name)
                 and not _is_auto(getattr(distiller, field.name))}
     return replace(chosen, **explicit)
+
+
+def _holds_folds(y, n_folds, task):
+    if task == "regression":
+        return len(y) >= 2 * n_folds
+    return np.unique(y, return_counts=True)[1].min() >= n_folds
 
 
 def _is_auto(value):

@@ -8,7 +8,6 @@ purpose; the fit itself is a transaction (``_transactions``).
 from numbers import Integral, Real
 
 import numpy as np
-from scipy.sparse import issparse
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_regressor
 from sklearn.utils import get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
@@ -289,17 +288,17 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         """
         clock = FitClock(self.verbose)
         self.teacher_ = self._fit_teacher(X, y, sample_weight, clock)
-        self._set_settings(self._student(X), sparse=issparse(X))
+        self._set_settings(self._student(X), X, y)
         honest = self._honest_outputs(X, y, sample_weight, clock)
         transfer = self._transfer_rows(X, X_unlabeled, clock)
         fit_chain(self, X, targets, sample_weight, transfer, clock, first_outputs=honest)
         self.fit_times_ = clock.finish()
         return self
 
-    def _set_settings(self, student, sparse):
+    def _set_settings(self, student, X, y):
         """The fitted ``alpha_``, ``augment_``, ..., ``cv_``: explicit values, or the auto table's."""
         fitted_here = not _is_prefit(self.teacher)
-        settings = resolve(self, student, self.teacher_, fitted_here, sparse, AUTO_TABLE)
+        settings = resolve(self, student, self.teacher_, fitted_here, X, y, AUTO_TABLE)
         for name, value in vars(settings).items():
             if hasattr(self, name):  # a regressor has no temperature
                 setattr(self, f"{name}_", value)

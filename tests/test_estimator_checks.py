@@ -140,7 +140,7 @@ def expected_failures(estimator):
         return {}
     if _is_neural(estimator) or _is_neural(getattr(estimator, "student", None)):
         return {"check_sample_weight_equivalence_on_dense_data": _MINIBATCH_WEIGHTS}
-    if estimator.augment is not None:
+    if estimator.augment not in (None, "auto"):
         return {
             "check_sample_weight_equivalence_on_dense_data": _AUGMENTED_ROWS_IGNORE_WEIGHTS,
         }
