@@ -51,8 +51,9 @@ def student_family(student):
     """``(family, depth)`` of a student (or a Pipeline's last step).
 
     Families: ``"tree"`` (with its ``max_depth``, None when unbounded),
-    ``"booster"`` (LightGBM and scikit-learn gradient boosting), ``"linear"``,
-    ``"mlp"`` (our MLP students and skorch nets) and ``"other"``.
+    ``"lightgbm"``, ``"linear"`` (scikit-learn's linear models), ``"mlp"``
+    (our MLP students and skorch nets) and ``"other"`` (forests, other
+    boosters, anything the benchmark did not measure).
     """
     model = final_step(student)
     if isinstance(model, BaseDecisionTree):
@@ -60,8 +61,8 @@ def student_family(student):
     if isinstance(model, BaseForest):
         return "other", None
     name = type(model).__name__
-    if comes_from(model, "lightgbm") or "GradientBoosting" in name:
-        return "booster", None
+    if comes_from(model, "lightgbm"):
+        return "lightgbm", None
     if type(model).__module__.startswith("sklearn.linear_model"):
         return "linear", None
     if name.startswith("MLPStudent") or is_skorch_net(model):

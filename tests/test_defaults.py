@@ -66,7 +66,7 @@ def test_lightgbm_and_mlp_families():
     pytest.importorskip("torch")
     from skdistill import MLPStudentClassifier, make_mlp_student
 
-    assert student_family(lightgbm.LGBMClassifier())[0] == "booster"
+    assert student_family(lightgbm.LGBMClassifier())[0] == "lightgbm"
     assert student_family(MLPStudentClassifier())[0] == "mlp"
     assert student_family(make_mlp_student())[0] == "mlp"
 
