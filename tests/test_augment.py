@@ -19,7 +19,7 @@ from skdistill import (
     Munge,
     teacher_output_cache,
 )
-from skdistill import _chain, _transfer
+from skdistill import _transfer
 from skdistill._soft_targets import blend, tempered_softmax
 from skdistill._teacher_outputs import teacher_adapter as as_teacher
 
@@ -190,21 +190,8 @@ def classification():
     return X, y, teacher
 
 
-def capture_lessons(monkeypatch):
-    lessons = []
-    fit_student = _chain._fit_student
-
-    def spy(distiller, lesson, *args):
-        lessons.append(lesson)
-        return fit_student(distiller, lesson, *args)
-
-    monkeypatch.setattr(_chain, "_fit_student", spy)
-    return lessons
-
-
-def test_augmented_rows_learn_teacher_targets_and_real_rows_blended(monkeypatch, classification):
+def test_augmented_rows_learn_teacher_targets_and_real_rows_blended(lessons, classification):
     X, y, teacher = classification
-    lessons = capture_lessons(monkeypatch)
     DistilledClassifier(teacher, DecisionTreeClassifier(), alpha=0.3, temperature=2.0,
                         augment="munge", augment_size=2.0, transfer_weight=0.5,
                         random_state=0).fit(X, y)
@@ -242,10 +229,9 @@ def test_regression_student_sees_teacher_targets_on_unlabelled_rows():
     assert weight[100:].sum() == pytest.approx(100.0)  # transfer_weight=1.0
 
 
-def test_unlabelled_dataframe_rows_join_the_transfer_set(monkeypatch):
+def test_unlabelled_dataframe_rows_join_the_transfer_set(lessons):
     X = mixed_frame()[["income", "age", "score"]]
     y = (X["income"] > X["income"].median()).to_numpy().astype(int)
-    lessons = capture_lessons(monkeypatch)
     teacher = RandomForestClassifier(n_estimators=5, random_state=0)
     DistilledClassifier(teacher, DecisionTreeClassifier(), augment="resample", augment_size=10,
                         random_state=0).fit(X, y, X_unlabeled=X.iloc[:15])
@@ -294,10 +280,9 @@ def test_verbose_reports_the_augmentation(capsys, classification):
     assert "150 rows drawn by Munge" in capsys.readouterr().out
 
 
-def test_augment_size_is_capped_with_a_warning(monkeypatch, classification):
+def test_augment_size_is_capped_with_a_warning(monkeypatch, lessons, classification):
     X, y, teacher = classification
     monkeypatch.setattr(_transfer, "MAX_AUGMENTED_ROWS", 40)
-    lessons = capture_lessons(monkeypatch)
     with pytest.warns(UserWarning, match="capped at 40"):
         DistilledClassifier(teacher, augment="resample", augment_size=10.0,
                             random_state=0).fit(X, y)

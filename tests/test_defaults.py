@@ -6,37 +6,16 @@ import joblib
 import numpy as np
 import pytest
 from scipy.special import softmax
-from sklearn.datasets import load_breast_cancer, load_diabetes
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
-from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from skdistill import DistilledClassifier, DistilledRegressor, teacher_output_cache
-from skdistill import _auto, _chain
+from skdistill import _auto
 from skdistill._auto import Rule, Settings, student_family, teacher_situation
 from skdistill._row_adaptive import confidence_weights, row_temperatures
 from skdistill._soft_targets import PROBA_FLOOR
-
-
-@pytest.fixture(scope="module")
-def cancer():
-    X, y = load_breast_cancer(return_X_y=True)
-    return StandardScaler().fit_transform(X), y
-
-
-@pytest.fixture
-def lessons(monkeypatch):
-    captured = []
-    fit_student = _chain._fit_student
-
-    def spy(distiller, lesson, *args, **kwargs):
-        captured.append(lesson)
-        return fit_student(distiller, lesson, *args, **kwargs)
-
-    monkeypatch.setattr(_chain, "_fit_student", spy)
-    return captured
 
 
 CALLS = Counter()
@@ -157,8 +136,8 @@ def test_out_of_fold_outputs_refit_clones_only_and_are_computed_once_for_a_searc
     assert distiller.fit_times_["teacher_outputs"] > 0
 
 
-def test_out_of_fold_outputs_of_a_regressor_fitted_inside_fit(lessons):
-    X, y = load_diabetes(return_X_y=True)
+def test_out_of_fold_outputs_of_a_regressor_fitted_inside_fit(diabetes, lessons):
+    X, y = diabetes
     distilled = DistilledRegressor(RandomForestRegressor(n_estimators=10), cv=3,
                                    random_state=0).fit(X, y)
     in_sample = distilled.teacher_.predict(X)

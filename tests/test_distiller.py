@@ -1,35 +1,27 @@
-"""DistilledClassifier / DistilledRegressor: data as users have it, bad input, no mutation."""
+"""DistilledClassifier / DistilledRegressor: data as users have it, searches, no mutation.
+
+Bad input and its errors are in test_bad_input.py.
+"""
 
 import joblib
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.base import BaseEstimator, ClassifierMixin
+from _helpers import SMALL_CLASSIFICATION, SMALL_REGRESSION, small_forest
 from sklearn.compose import make_column_transformer
-from sklearn.datasets import load_diabetes, load_iris
 from sklearn.ensemble import (
     HistGradientBoostingClassifier,
     RandomForestClassifier,
     RandomForestRegressor,
 )
 from sklearn.impute import SimpleImputer
-from sklearn.linear_model import LinearRegression, LogisticRegression
-from sklearn.neighbors import KNeighborsClassifier
+from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
+from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from skdistill import DistilledClassifier, DistilledRegressor
-
-
-@pytest.fixture(scope="module")
-def iris():
-    return load_iris(return_X_y=True)
-
-
-@pytest.fixture(scope="module")
-def forest(iris):
-    return RandomForestClassifier(n_estimators=20, random_state=0).fit(*iris)
 
 
 def credit_frame(n=400, seed=0):
@@ -92,150 +84,56 @@ def test_string_labels_binary_and_multiclass(iris, n_classes):
     assert distilled.predict_proba(X[keep]).shape == (keep.sum(), n_classes)
 
 
-def test_sample_weight_is_the_same_as_repeating_rows(iris, forest):
+def test_sample_weight_is_the_same_as_repeating_rows(iris, iris_forest):
     X, y = iris
     weights = np.tile([1, 2, 0], 50)
     repeated = np.repeat(np.arange(len(X)), weights)
     student = DecisionTreeClassifier(max_depth=3, random_state=0)
-    weighted = DistilledClassifier(forest, student).fit(X, y, sample_weight=weights)
-    expanded = DistilledClassifier(forest, student).fit(X[repeated], y[repeated])
+    weighted = DistilledClassifier(iris_forest, student).fit(X, y, sample_weight=weights)
+    expanded = DistilledClassifier(iris_forest, student).fit(X[repeated], y[repeated])
     np.testing.assert_allclose(weighted.predict_proba(X), expanded.predict_proba(X))
 
 
-def test_sample_weight_for_a_student_without_it_is_an_error(iris, forest):
-    X, y = iris
-    student = make_pipeline(StandardScaler(), KNeighborsClassifier())
-    with pytest.raises(ValueError, match="student"):
-        DistilledClassifier(forest, student).fit(X, y, sample_weight=np.ones(len(y)))
-
-
-def test_temperature_is_undone_at_prediction(iris, forest):
+def test_temperature_is_undone_at_prediction(iris, iris_forest):
     X, y = iris
     for temperature in (0.5, 4.0):
         distilled = DistilledClassifier(
-            forest, DecisionTreeClassifier(), temperature=temperature, alpha=1.0
+            iris_forest, DecisionTreeClassifier(), temperature=temperature, alpha=1.0
         ).fit(X, y)
         # A fully grown tree reproduces its targets at T = 1: the teacher's probabilities.
-        np.testing.assert_allclose(distilled.predict_proba(X), forest.predict_proba(X),
+        np.testing.assert_allclose(distilled.predict_proba(X), iris_forest.predict_proba(X),
                                    atol=1e-9)
 
 
-def test_alpha_zero_learns_the_labels(iris, forest):
+def test_alpha_zero_learns_the_labels(iris, iris_forest):
     X, y = iris
-    distilled = DistilledClassifier(forest, DecisionTreeClassifier(), alpha=0.0).fit(X, y)
+    distilled = DistilledClassifier(iris_forest, DecisionTreeClassifier(), alpha=0.0).fit(X, y)
     assert distilled.score(X, y) == 1.0
 
 
-def test_decision_function_follows_the_student(iris, forest):
+def test_decision_function_follows_the_student(iris, iris_forest):
     X, y = iris
-    distilled = DistilledClassifier(forest, LogisticRegression(max_iter=2000)).fit(X, y)
+    distilled = DistilledClassifier(iris_forest, LogisticRegression(max_iter=2000)).fit(X, y)
     scores = distilled.decision_function(X)
     np.testing.assert_array_equal(distilled.classes_[scores.argmax(axis=1)], distilled.predict(X))
-    assert not hasattr(DistilledClassifier(forest), "decision_function")
+    assert not hasattr(DistilledClassifier(iris_forest), "decision_function")
 
 
-def test_regressor_student_learns_class_probabilities(iris, forest):
+def test_regressor_student_learns_class_probabilities(iris, iris_forest):
     X, y = iris
-    distilled = DistilledClassifier(forest, DecisionTreeRegressor(max_depth=5)).fit(X, y)
+    distilled = DistilledClassifier(iris_forest, DecisionTreeRegressor(max_depth=5)).fit(X, y)
     assert distilled.strategy_ == "soft_regression"
     np.testing.assert_allclose(distilled.predict_proba(X).sum(axis=1), 1.0)
     assert distilled.score(X, y) > 0.9
 
 
-def test_regressor_blends_teacher_and_labels():
-    X, y = load_diabetes(return_X_y=True)
+def test_regressor_blends_teacher_and_labels(diabetes):
+    X, y = diabetes
     teacher = RandomForestRegressor(n_estimators=10, random_state=0).fit(X, y)
     for alpha in (0.0, 0.3, 1.0):
         distilled = DistilledRegressor(teacher, DecisionTreeRegressor(), alpha=alpha).fit(X, y)
         expected = alpha * teacher.predict(X) + (1 - alpha) * y
         np.testing.assert_allclose(distilled.predict(X), expected)
-
-
-# Bad input: each answered by an error that names the argument.
-
-@pytest.mark.parametrize("temperature", [0, -1.0, np.inf, np.nan])
-def test_bad_temperature(iris, temperature):
-    with pytest.raises(ValueError, match="temperature"):
-        DistilledClassifier(temperature=temperature).fit(*iris)
-
-
-@pytest.mark.parametrize("alpha", [-0.1, 1.5, np.nan])
-def test_bad_alpha(iris, alpha):
-    with pytest.raises(ValueError, match="alpha"):
-        DistilledClassifier(alpha=alpha).fit(*iris)
-    with pytest.raises(ValueError, match="alpha"):
-        DistilledRegressor(alpha=alpha).fit(*iris)
-
-
-class OnlyPredicts(ClassifierMixin, BaseEstimator):
-    """A fitted classifier with neither predict_proba nor decision_function."""
-
-    def fit(self, X, y):
-        self.classes_ = np.unique(y)
-        return self
-
-    def predict(self, X):
-        return np.full(len(X), self.classes_[0])
-
-
-class ReturnsNaN(OnlyPredicts):
-    def predict_proba(self, X):
-        return np.full((len(X), len(self.classes_)), np.nan)
-
-
-def test_teacher_without_soft_outputs(iris):
-    X, y = iris
-    with pytest.raises(ValueError, match="teacher.*predict_proba.*decision_function"):
-        DistilledClassifier(OnlyPredicts().fit(X, y)).fit(X, y)
-
-
-def test_teacher_with_non_finite_outputs(iris):
-    X, y = iris
-    with pytest.raises(ValueError, match="teacher.*non-finite"):
-        DistilledClassifier(ReturnsNaN().fit(X, y)).fit(X, y)
-
-
-def test_regression_teacher_given_to_classifier_and_the_reverse(iris, forest):
-    X, y = iris
-    regressor = RandomForestRegressor(n_estimators=5).fit(X, y)
-    with pytest.raises(ValueError, match="teacher.*DistilledRegressor"):
-        DistilledClassifier(regressor).fit(X, y)
-    with pytest.raises(ValueError, match="teacher.*DistilledClassifier"):
-        DistilledRegressor(forest).fit(X, y)
-    with pytest.raises(ValueError, match="teacher.*DistilledClassifier"):
-        DistilledRegressor(LogisticRegression()).fit(X, y)
-
-
-def test_teacher_fitted_on_other_features(iris, forest):
-    X, y = iris
-    with pytest.raises(ValueError, match="3 features.*teacher.*4"):
-        DistilledClassifier(forest).fit(X[:, :3], y)
-    frame = pd.DataFrame(X, columns=["a", "b", "c", "d"])
-    named = RandomForestClassifier(n_estimators=5).fit(frame, y)
-    with pytest.raises(ValueError, match="teacher.*missing.*'d'"):
-        DistilledClassifier(named).fit(frame.rename(columns={"d": "e"}), y)
-
-
-def test_label_unknown_to_the_teacher(iris, forest):
-    X, y = iris
-    with pytest.raises(ValueError, match="labels the `teacher` does not know: \\[3\\]"):
-        DistilledClassifier(forest).fit(X, np.where(y == 2, 3, y))
-
-
-def test_student_that_cannot_learn_soft_targets(iris, forest):
-    with pytest.raises(ValueError, match="student.*KNeighborsClassifier.*weighted_rows"):
-        DistilledClassifier(forest, KNeighborsClassifier()).fit(*iris)
-    with pytest.raises(ValueError, match="strategy='weighted_rows'.*DecisionTreeRegressor"):
-        DistilledClassifier(
-            forest, DecisionTreeRegressor(), strategy="weighted_rows"
-        ).fit(*iris)
-
-
-def test_wrong_number_of_features_at_predict(iris, forest):
-    X, y = iris
-    distilled = DistilledClassifier(forest).fit(X, y)
-    with pytest.raises(ValueError, match="features"):
-        distilled.predict(X[:, :3])
 
 
 def test_nothing_the_user_passed_is_mutated():
@@ -250,10 +148,43 @@ def test_nothing_the_user_passed_is_mutated():
     assert [joblib.hash(obj) for obj in (X, y, teacher, student, weights)] == before
 
 
-def test_regressor_leaves_inputs_untouched():
-    X, y = load_diabetes(return_X_y=True)
+def test_regressor_leaves_inputs_untouched(diabetes):
+    X, y = diabetes
     teacher = RandomForestRegressor(n_estimators=5, random_state=0).fit(X, y)
     student = LinearRegression()
     before = [joblib.hash(obj) for obj in (X, y, teacher, student)]
     DistilledRegressor(teacher, student).fit(X, y).predict(X)
     assert [joblib.hash(obj) for obj in (X, y, teacher, student)] == before
+
+
+def test_grid_search_in_parallel_equals_sequential():
+    X, y = SMALL_CLASSIFICATION
+    teacher = small_forest()
+    grid = {"temperature": [1.0, 3.0], "alpha": [0.3, 1.0]}
+    results = []
+    for n_jobs in (1, 2):
+        search = GridSearchCV(
+            DistilledClassifier(teacher, DecisionTreeClassifier(max_depth=3), random_state=0),
+            grid, cv=3, n_jobs=n_jobs,
+        ).fit(X, y)
+        results.append(search.cv_results_["mean_test_score"])
+        assert search.best_estimator_.teacher_ is teacher
+    np.testing.assert_array_equal(*results)
+
+
+def test_grid_search_mutates_nothing():
+    X, y = SMALL_CLASSIFICATION
+    teacher = small_forest()
+    student = DecisionTreeClassifier(max_depth=3)
+    weights = np.linspace(0.5, 1.5, len(y))
+    before = [joblib.hash(obj) for obj in (X, y, teacher, student, weights)]
+    GridSearchCV(DistilledClassifier(teacher, student), {"alpha": [0.3, 1.0]}, cv=3).fit(
+        X, y, sample_weight=weights)
+    assert [joblib.hash(obj) for obj in (X, y, teacher, student, weights)] == before
+
+
+def test_regressor_students_of_every_kind():
+    X, y = SMALL_REGRESSION
+    teacher = RandomForestRegressor(5, random_state=0).fit(X, y)
+    for student in (DecisionTreeRegressor(max_depth=3), Ridge()):
+        assert DistilledRegressor(teacher, student).fit(X, y).score(X, y) > 0.3

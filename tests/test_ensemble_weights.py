@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from scipy.special import log_softmax
 from sklearn.base import clone
-from sklearn.datasets import load_diabetes, load_digits
+from sklearn.datasets import load_digits
 from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
 from sklearn.metrics import log_loss, mean_squared_error
@@ -121,8 +121,8 @@ def test_a_distiller_learns_the_weights_without_touching_the_teachers(digits_spl
     assert clone(distilled.teacher_).weights_ is distilled.teacher_.weights_
 
 
-def test_regression_weights_minimise_the_squared_error():
-    X, y = load_diabetes(return_X_y=True)
+def test_regression_weights_minimise_the_squared_error(diabetes):
+    X, y = diabetes
     X_train, X_val, y_train, y_val = train_test_split(X, y, random_state=0)
     forest = RandomForestRegressor(n_estimators=30, random_state=0).fit(X_train, y_train)
     mean = DummyRegressor().fit(X_train, y_train)
@@ -135,8 +135,8 @@ def test_regression_weights_minimise_the_squared_error():
                                ensemble.weights_)
 
 
-def test_regression_weights_learned_out_of_fold():
-    X, y = load_diabetes(return_X_y=True)
+def test_regression_weights_learned_out_of_fold(diabetes):
+    X, y = diabetes
     ensemble = TeacherEnsemble([RandomForestRegressor(n_estimators=20, random_state=0),
                                 DummyRegressor()], weights="learn", cv=3).fit(X, y)
     assert ensemble.weights_[0] > 0.8

@@ -17,7 +17,8 @@ from skdistill import DistilledClassifier, DistilledRegressor, export_text
 
 
 @pytest.fixture(scope="module")
-def iris():
+def iris_string_labels():
+    """Iris labelled by species name, and a 20-tree forest fitted on those labels."""
     data = load_iris()
     X, y = data.data, data.target_names[data.target]
     return X, y, RandomForestClassifier(n_estimators=20, random_state=0).fit(X, y)
@@ -27,8 +28,8 @@ def leaf_lines(text):
     return [line for line in text.splitlines() if "rows:" in line]
 
 
-def test_tree_rules_follow_the_tree_and_show_probabilities_at_t1(iris):
-    X, y, teacher = iris
+def test_tree_rules_follow_the_tree_and_show_probabilities_at_t1(iris_string_labels):
+    X, y, teacher = iris_string_labels
     distilled = DistilledClassifier(
         teacher, DecisionTreeClassifier(max_depth=3), temperature=3.0, random_state=0
     ).fit(X, y)
@@ -79,8 +80,8 @@ def test_regression_leaves_show_their_values():
     assert text.startswith(f"|--- {'abc'[tree.feature[0]]} <= ")
 
 
-def test_binary_linear_student_prints_one_row_of_log_odds_at_t1():
-    X, y = load_breast_cancer(return_X_y=True)
+def test_binary_linear_student_prints_one_row_of_log_odds_at_t1(cancer_unscaled):
+    X, y = cancer_unscaled
     X = X[:, :4]
     teacher = RandomForestClassifier(n_estimators=10, random_state=0).fit(X, y)
     distilled = DistilledClassifier(
@@ -93,8 +94,8 @@ def test_binary_linear_student_prints_one_row_of_log_odds_at_t1():
     np.testing.assert_allclose(printed, expected, atol=1e-5)
 
 
-def test_multiclass_linear_student_prints_one_block_per_class(iris):
-    X, y, teacher = iris
+def test_multiclass_linear_student_prints_one_block_per_class(iris_string_labels):
+    X, y, teacher = iris_string_labels
     distilled = DistilledClassifier(
         teacher, LogisticRegression(max_iter=2000), random_state=0
     ).fit(X, y)
@@ -104,8 +105,8 @@ def test_multiclass_linear_student_prints_one_block_per_class(iris):
     ]
 
 
-def test_a_forest_student_is_refused_with_the_fix(iris):
-    X, y, teacher = iris
+def test_a_forest_student_is_refused_with_the_fix(iris_string_labels):
+    X, y, teacher = iris_string_labels
     distilled = DistilledClassifier(
         teacher, RandomForestClassifier(n_estimators=3), random_state=0
     ).fit(X, y)

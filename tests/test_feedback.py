@@ -6,7 +6,6 @@ import time
 
 import numpy as np
 import pytest
-from sklearn.datasets import load_breast_cancer
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.feature_selection import SelectFromModel
 from sklearn.linear_model import LogisticRegression
@@ -17,12 +16,6 @@ from sklearn.tree import DecisionTreeClassifier
 from skdistill import DistilledClassifier, make_tree_student
 
 STAGE_LINE = re.compile(r"^\[skdistill\] (.+) in (\d+\.\d+) s$")
-
-
-@pytest.fixture(scope="module")
-def cancer():
-    X, y = load_breast_cancer(return_X_y=True)
-    return StandardScaler().fit_transform(X), y
 
 
 def stage_lines(text):

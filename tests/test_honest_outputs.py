@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.base import clone
-from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris
+from sklearn.datasets import load_breast_cancer
 from sklearn.ensemble import (
     BaggingClassifier,
     BaggingRegressor,
@@ -27,16 +27,6 @@ from sklearn.tree import DecisionTreeClassifier
 from skdistill import TeacherEnsemble
 from skdistill._honest_outputs import out_of_bag_outputs, out_of_fold_outputs
 from skdistill._soft_targets import PROBA_FLOOR
-
-
-@pytest.fixture(scope="module")
-def iris():
-    return load_iris(return_X_y=True)
-
-
-@pytest.fixture(scope="module")
-def diabetes():
-    return load_diabetes(return_X_y=True)
 
 
 def _hand_out_of_bag(bagger, X, classification):
@@ -234,9 +224,8 @@ def test_out_of_fold_columns_follow_a_fitted_teachers_classes(iris):
                                out_of_fold_outputs(teacher, X, y))
 
 
-def test_out_of_fold_of_a_classifier_without_probabilities_uses_its_margins():
-    X, y = load_breast_cancer(return_X_y=True)
-    X = StandardScaler().fit_transform(X)
+def test_out_of_fold_of_a_classifier_without_probabilities_uses_its_margins(cancer):
+    X, y = cancer
     teacher = LinearSVC()
     logits = out_of_fold_outputs(teacher, X, y)
     margins = np.zeros(len(X))

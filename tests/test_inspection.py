@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy.special import rel_entr
 from sklearn.compose import ColumnTransformer
-from sklearn.datasets import load_breast_cancer, load_iris, make_regression
+from sklearn.datasets import make_regression
 from sklearn.ensemble import (
     HistGradientBoostingClassifier,
     RandomForestClassifier,
@@ -121,11 +121,11 @@ def test_disagreement_for_a_regressor_reports_error_to_the_teacher():
     assert bins["r2_to_teacher"].notna().all()
 
 
-def test_disagreement_refuses_what_it_cannot_group(fitted):
+def test_disagreement_refuses_what_it_cannot_group(cancer_unscaled, fitted):
     _, X_test, _, _, _, distilled = fitted
     with pytest.raises(ValueError, match="by='income' is neither"):
         disagreement(distilled, X_test, by="income")
-    X, y = load_breast_cancer(return_X_y=True)
+    X, y = cancer_unscaled
     linear = DistilledClassifier(RandomForestClassifier(n_estimators=5).fit(X, y),
                                  LogisticRegression(max_iter=5000), random_state=0).fit(X, y)
     with pytest.raises(ValueError, match="by='leaf' needs a decision tree student"):
@@ -169,8 +169,8 @@ def test_compare_matches_sklearn_metrics_computed_by_hand(fitted):
     assert "student on labels" in repr(report) and "<table" in report._repr_html_()
 
 
-def test_compare_multiclass_and_regression_scores_by_hand():
-    X, y = load_iris(return_X_y=True)
+def test_compare_multiclass_and_regression_scores_by_hand(iris):
+    X, y = iris
     y = np.array(["setosa", "versicolor", "virginica"])[y]
     X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=1, stratify=y)
     teacher = RandomForestClassifier(n_estimators=30, random_state=0).fit(X_train, y_train)
@@ -212,7 +212,7 @@ def test_compare_refuses_half_the_training_rows_and_unknown_scores(fitted):
         compare(distilled, X_test, y_test, retention_of="r2")
 
 
-def test_bad_bins_and_scorecard_scales_are_refused_by_name(fitted):
+def test_bad_bins_and_scorecard_scales_are_refused_by_name(cancer_unscaled, fitted):
     from skdistill.inspection import scorecard
 
     _, X_test, _, _, _, distilled = fitted
@@ -220,7 +220,7 @@ def test_bad_bins_and_scorecard_scales_are_refused_by_name(fitted):
         disagreement(distilled, X_test, by="plan", min_rows=0)
     with pytest.raises(ValueError, match="n_bins must be a positive integer"):
         disagreement(distilled, X_test, by="tenure", n_bins=2.5)
-    X, y = load_breast_cancer(return_X_y=True)
+    X, y = cancer_unscaled
     linear = DistilledClassifier(RandomForestClassifier(n_estimators=5).fit(X, y),
                                  LogisticRegression(max_iter=5000), random_state=0).fit(X, y)
     with pytest.raises(ValueError, match="base_odds must be a positive number"):

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.base import clone
-from sklearn.datasets import load_breast_cancer, load_digits, make_regression
+from sklearn.datasets import make_regression
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
@@ -23,22 +23,17 @@ def small_booster(**params):
 
 
 @pytest.fixture(scope="module")
-def binary():
-    X, y = load_breast_cancer(return_X_y=True)
-    teacher = RandomForestClassifier(n_estimators=20, random_state=0).fit(X, y)
-    return X, y, teacher
-
-
-@pytest.fixture(scope="module")
-def digits():
-    X, y = load_digits(return_X_y=True)
+def digits_train_test(digits):
+    """Digits split in train and test rows, and a 50-tree forest fitted on the train rows."""
+    X, y = digits
     X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
     teacher = RandomForestClassifier(n_estimators=50, random_state=0).fit(X_train, y_train)
     return X_train, X_test, y_train, y_test, teacher
 
 
-def test_binary_student_is_an_ordinary_binary_booster(binary, tmp_path):
-    X, y, teacher = binary
+def test_binary_student_is_an_ordinary_binary_booster(cancer_unscaled, cancer_unscaled_forest,
+                                                      tmp_path):
+    (X, y), teacher = cancer_unscaled, cancer_unscaled_forest
     distilled = DistilledClassifier(teacher, small_booster(), random_state=0).fit(X, y)
     assert distilled.strategy_ == "lightgbm"
     booster = distilled.student_.booster_
@@ -50,8 +45,8 @@ def test_binary_student_is_an_ordinary_binary_booster(binary, tmp_path):
     assert distilled.score(X, y) > 0.95
 
 
-def test_multiclass_student_trains_every_round_and_learns_digits(digits):
-    X_train, X_test, y_train, y_test, teacher = digits
+def test_multiclass_student_trains_every_round_and_learns_digits(digits_train_test):
+    X_train, X_test, y_train, y_test, teacher = digits_train_test
     distilled = DistilledClassifier(teacher, small_booster(), random_state=0)
     distilled.fit(X_train, y_train)
     booster = distilled.student_.booster_
@@ -61,8 +56,8 @@ def test_multiclass_student_trains_every_round_and_learns_digits(digits):
     assert distilled.score(X_test, y_test) > 0.9
 
 
-def test_multiclass_student_matches_a_booster_fit_on_labels_when_alpha_is_zero(digits):
-    X_train, X_test, y_train, y_test, teacher = digits
+def test_multiclass_student_matches_a_booster_fit_on_labels_when_alpha_is_zero(digits_train_test):
+    X_train, X_test, y_train, y_test, teacher = digits_train_test
     distilled = DistilledClassifier(teacher, small_booster(), alpha=0.0, random_state=0)
     distilled.fit(X_train, y_train)
     direct = small_booster(random_state=0).fit(X_train, y_train)
@@ -71,8 +66,8 @@ def test_multiclass_student_matches_a_booster_fit_on_labels_when_alpha_is_zero(d
 
 
 @pytest.mark.parametrize("temperature", [0.5, 4.0])
-def test_predict_proba_undoes_the_temperature(digits, temperature):
-    X_train, X_test, y_train, _, teacher = digits
+def test_predict_proba_undoes_the_temperature(digits_train_test, temperature):
+    X_train, X_test, y_train, _, teacher = digits_train_test
     distilled = DistilledClassifier(
         teacher, small_booster(), temperature=temperature, random_state=0
     ).fit(X_train, y_train)
@@ -84,8 +79,8 @@ def test_predict_proba_undoes_the_temperature(digits, temperature):
     )
 
 
-def test_early_stopping_on_held_out_fidelity(digits):
-    X_train, _, y_train, _, teacher = digits
+def test_early_stopping_on_held_out_fidelity(digits_train_test):
+    X_train, _, y_train, _, teacher = digits_train_test
     student = small_booster(early_stopping_round=3, learning_rate=0.5).set_params(
         n_estimators=300
     )
@@ -93,8 +88,8 @@ def test_early_stopping_on_held_out_fidelity(digits):
     assert distilled.student_.booster_.num_trees() < 300 * 10
 
 
-def test_user_student_is_left_untouched(binary):
-    X, y, teacher = binary
+def test_user_student_is_left_untouched(cancer_unscaled, cancer_unscaled_forest):
+    (X, y), teacher = cancer_unscaled, cancer_unscaled_forest
     student = small_booster()
     params = student.get_params()
     DistilledClassifier(teacher, student, random_state=0).fit(X, y)
@@ -102,8 +97,9 @@ def test_user_student_is_left_untouched(binary):
     assert not hasattr(student, "booster_") or student.__sklearn_is_fitted__() is False
 
 
-def test_pipeline_ending_in_a_booster_uses_the_lightgbm_strategy(binary):
-    X, y, teacher = binary
+def test_pipeline_ending_in_a_booster_uses_the_lightgbm_strategy(cancer_unscaled,
+                                                                  cancer_unscaled_forest):
+    (X, y), teacher = cancer_unscaled, cancer_unscaled_forest
     student = make_pipeline(StandardScaler(), small_booster())
     distilled = DistilledClassifier(teacher, student, random_state=0).fit(X, y)
     assert distilled.strategy_ == "lightgbm"
@@ -124,8 +120,8 @@ def test_categorical_columns_and_nan_pass_through_natively():
     assert distilled.score(X, y) > 0.9
 
 
-def test_sample_weight_reaches_the_booster(binary):
-    X, y, teacher = binary
+def test_sample_weight_reaches_the_booster(cancer_unscaled, cancer_unscaled_forest):
+    (X, y), teacher = cancer_unscaled, cancer_unscaled_forest
     weight = np.where(y == 0, 5.0, 1.0)
     plain = DistilledClassifier(teacher, small_booster(), alpha=0.0, random_state=0).fit(X, y)
     weighted = DistilledClassifier(teacher, small_booster(), alpha=0.0, random_state=0)

@@ -1,6 +1,5 @@
 import numpy as np
 import pytest
-from sklearn.datasets import load_diabetes, load_iris
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
@@ -25,8 +24,8 @@ def test_kl_is_zero_for_a_copy_and_positive_otherwise():
         teacher_student_kl(p, q[:, :2])
 
 
-def test_fidelity_scorer_compares_student_with_teacher():
-    X, y = load_iris(return_X_y=True)
+def test_fidelity_scorer_compares_student_with_teacher(iris):
+    X, y = iris
     teacher = RandomForestClassifier(n_estimators=10, random_state=0).fit(X, y)
     distilled = DistilledClassifier(teacher, DecisionTreeClassifier(max_depth=1)).fit(X, y)
     expected = np.mean(distilled.predict(X) == teacher.predict(X))
@@ -34,8 +33,8 @@ def test_fidelity_scorer_compares_student_with_teacher():
     assert expected < 1.0
 
 
-def test_fidelity_scorer_for_regression():
-    X, y = load_diabetes(return_X_y=True)
+def test_fidelity_scorer_for_regression(diabetes):
+    X, y = diabetes
     teacher = RandomForestRegressor(n_estimators=10, random_state=0).fit(X, y)
     distilled = DistilledRegressor(teacher, DecisionTreeRegressor(max_depth=2)).fit(X, y)
     score = fidelity_scorer(distilled, X)

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris
+from sklearn.datasets import load_breast_cancer
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.impute import SimpleImputer
@@ -22,6 +22,9 @@ def run(onnx_model, X):
     return session.run(None, {session.get_inputs()[0].name: X})
 
 
+# The data sets of the parametrized tests, by the conftest fixture that holds them.
+FIXTURE_OF = {"iris": "iris", "cancer": "cancer_unscaled"}
+
 STUDENTS = [
     DecisionTreeClassifier(max_depth=4),
     RandomForestClassifier(n_estimators=5, max_depth=4),
@@ -32,8 +35,8 @@ STUDENTS = [
 @pytest.mark.parametrize("student", STUDENTS, ids=lambda s: type(s).__name__)
 @pytest.mark.parametrize("dataset", ["iris", "cancer"])
 @pytest.mark.parametrize("temperature", [1.0, 3.0])
-def test_onnx_labels_and_probabilities_match(student, dataset, temperature):
-    X, y = (load_iris if dataset == "iris" else load_breast_cancer)(return_X_y=True)
+def test_onnx_labels_and_probabilities_match(student, dataset, temperature, request):
+    X, y = request.getfixturevalue(FIXTURE_OF[dataset])
     X = X.astype(np.float32)
     labels = np.array(["no", "maybe", "yes"])[y]
     teacher = RandomForestClassifier(n_estimators=20, random_state=0).fit(X, labels)
@@ -45,8 +48,8 @@ def test_onnx_labels_and_probabilities_match(student, dataset, temperature):
     np.testing.assert_allclose(onnx_proba, distilled.predict_proba(X), atol=1e-4)
 
 
-def test_onnx_regression_student():
-    X, y = load_diabetes(return_X_y=True)
+def test_onnx_regression_student(diabetes):
+    X, y = diabetes
     X = X.astype(np.float32)
     teacher = RandomForestRegressor(n_estimators=10, random_state=0).fit(X, y)
     for student in (DecisionTreeRegressor(max_depth=5), Ridge()):
@@ -55,8 +58,8 @@ def test_onnx_regression_student():
         np.testing.assert_allclose(predictions.ravel(), distilled.predict(X), rtol=1e-4, atol=1e-3)
 
 
-def test_soft_regression_students_are_refused_clearly():
-    X, y = load_iris(return_X_y=True)
+def test_soft_regression_students_are_refused_clearly(iris):
+    X, y = iris
     distilled = DistilledClassifier(student=DecisionTreeRegressor()).fit(X, y)
     with pytest.raises(ValueError, match="weighted_rows"):
         to_onnx(distilled, X[:5].astype(np.float32))
@@ -71,9 +74,9 @@ def _lightgbm_students():
 
 @pytest.mark.parametrize("dataset", ["iris", "cancer"])
 @pytest.mark.parametrize("temperature", [1.0, 3.0])
-def test_onnx_lightgbm_student_matches(dataset, temperature):
+def test_onnx_lightgbm_student_matches(dataset, temperature, request):
     pytest.importorskip("onnxmltools")
-    X, y = (load_iris if dataset == "iris" else load_breast_cancer)(return_X_y=True)
+    X, y = request.getfixturevalue(FIXTURE_OF[dataset])
     X = X.astype(np.float32)
     labels = np.array(["no", "maybe", "yes"])[y]
     teacher = RandomForestClassifier(n_estimators=20, random_state=0).fit(X, labels)
@@ -86,10 +89,10 @@ def test_onnx_lightgbm_student_matches(dataset, temperature):
         np.testing.assert_allclose(onnx_proba, distilled.predict_proba(X), atol=1e-4)
 
 
-def test_onnx_lightgbm_regression_student():
+def test_onnx_lightgbm_regression_student(diabetes):
     lightgbm = pytest.importorskip("lightgbm")
     pytest.importorskip("onnxmltools")
-    X, y = load_diabetes(return_X_y=True)
+    X, y = diabetes
     X = X.astype(np.float32)
     teacher = RandomForestRegressor(n_estimators=10, random_state=0).fit(X, y)
     student = lightgbm.LGBMRegressor(n_estimators=30, num_leaves=7, verbose=-1, random_state=0)
@@ -103,11 +106,11 @@ def _agreement(a, b):
 
 
 @pytest.mark.parametrize("dataset", ["iris", "cancer"])
-def test_onnx_mlp_student_matches(dataset):
+def test_onnx_mlp_student_matches(dataset, request):
     pytest.importorskip("onnxscript")
     from skdistill import MLPStudentClassifier
 
-    X, y = (load_iris if dataset == "iris" else load_breast_cancer)(return_X_y=True)
+    X, y = request.getfixturevalue(FIXTURE_OF[dataset])
     labels = np.array(["no", "maybe", "yes"])[y]
     teacher = RandomForestClassifier(n_estimators=20, random_state=0).fit(X, labels)
     student = make_pipeline(StandardScaler(), MLPStudentClassifier(max_epochs=5, random_state=0))
@@ -120,13 +123,13 @@ def test_onnx_mlp_student_matches(dataset):
     assert _agreement(onnx_labels, distilled.predict(X)) == 1.0
 
 
-def test_onnx_bare_mlp_and_skorch_students():
+def test_onnx_bare_mlp_and_skorch_students(iris):
     pytest.importorskip("onnxscript")
     torch = pytest.importorskip("torch")
     skorch = pytest.importorskip("skorch")
     from skdistill import MLPStudentClassifier
 
-    X, y = load_iris(return_X_y=True)
+    X, y = iris
     X = StandardScaler().fit_transform(X).astype(np.float32)
     teacher = RandomForestClassifier(n_estimators=20, random_state=0).fit(X, y)
     module = torch.nn.Sequential(torch.nn.Linear(4, 16), torch.nn.ReLU(), torch.nn.Linear(16, 3))
@@ -139,11 +142,11 @@ def test_onnx_bare_mlp_and_skorch_students():
         assert _agreement(onnx_labels, distilled.predict(X)) == 1.0
 
 
-def test_onnx_mlp_regression_student():
+def test_onnx_mlp_regression_student(diabetes):
     pytest.importorskip("onnxscript")
     from skdistill import MLPStudentRegressor
 
-    X, y = load_diabetes(return_X_y=True)
+    X, y = diabetes
     X = X.astype(np.float32)
     teacher = RandomForestRegressor(n_estimators=10, random_state=0).fit(X, y)
     distilled = DistilledRegressor(

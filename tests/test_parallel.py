@@ -5,7 +5,6 @@ import pickle
 import joblib
 import numpy as np
 import pytest
-from sklearn.datasets import load_digits
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.model_selection import GridSearchCV, KFold
 from sklearn.tree import DecisionTreeClassifier
@@ -27,8 +26,8 @@ def _data_ids_on_worker(key, dask_worker):
     return id(dask_worker.data[key])
 
 
-def test_dask_grid_search_equals_local_and_ships_teacher_once():
-    X, y = load_digits(return_X_y=True)
+def test_dask_grid_search_equals_local_and_ships_teacher_once(digits):
+    X, y = digits
     forest = RandomForestClassifier(n_estimators=100, random_state=0).fit(X, y)
     grid = {"temperature": [1.0, 2.0], "alpha": [0.5, 1.0]}
     cv = KFold(3, shuffle=True, random_state=0)
@@ -67,17 +66,16 @@ def _graph_keys(collection):
     return [str(key) for key in dict(collection.__dask_graph__())]
 
 
-def test_teacher_outputs_per_partition_equal_the_distillers():
+def test_teacher_outputs_per_partition_equal_the_distillers(diabetes, digits):
     import dask.array as da
     import dask.dataframe as dd
     import pandas as pd
-    from sklearn.datasets import load_diabetes
     from sklearn.ensemble import RandomForestRegressor
 
     from skdistill._teacher_outputs import teacher_adapter as as_teacher
     from skdistill.parallel import teacher_outputs
 
-    X, y = load_digits(return_X_y=True)
+    X, y = digits
     labels = np.array([f"digit {k}" for k in range(10)])[y]
     forest = RandomForestClassifier(n_estimators=20, random_state=0).fit(X, labels)
     expected = as_teacher(forest, "classifier").logits(X)
@@ -95,19 +93,19 @@ def test_teacher_outputs_per_partition_equal_the_distillers():
     assert list(logit_frame.columns) == [str(label) for label in forest.classes_]
     np.testing.assert_allclose(logit_frame.to_numpy(), expected)
 
-    Xr, yr = load_diabetes(return_X_y=True)
+    Xr, yr = diabetes
     regressor = RandomForestRegressor(n_estimators=10, random_state=0).fit(Xr, yr)
     predictions = teacher_outputs(regressor, da.from_array(Xr, chunks=100)).compute()
     np.testing.assert_allclose(predictions, regressor.predict(Xr))
     np.testing.assert_allclose(teacher_outputs(regressor, Xr), regressor.predict(Xr))
 
 
-def test_teacher_outputs_on_a_cluster_with_a_scattered_teacher():
+def test_teacher_outputs_on_a_cluster_with_a_scattered_teacher(digits):
     import dask.array as da
 
     from skdistill.parallel import teacher_outputs
 
-    X, y = load_digits(return_X_y=True)
+    X, y = digits
     forest = RandomForestClassifier(n_estimators=20, random_state=0).fit(X, y)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
                                   dashboard_address=None) as cluster, \
@@ -117,12 +115,12 @@ def test_teacher_outputs_on_a_cluster_with_a_scattered_teacher():
     np.testing.assert_allclose(computed, teacher_outputs(forest, X))
 
 
-def test_teacher_outputs_say_what_is_wrong():
+def test_teacher_outputs_say_what_is_wrong(digits):
     import dask.array as da
 
     from skdistill.parallel import teacher_outputs
 
-    X, y = load_digits(return_X_y=True)
+    X, y = digits
     forest = RandomForestClassifier(n_estimators=5, random_state=0).fit(X, y)
     with pytest.raises(ValueError, match="kind='classifier'"):
         teacher_outputs(forest, X, kind="ranker")

@@ -7,7 +7,6 @@ import pickle
 import joblib
 import numpy as np
 import pytest
-from sklearn.datasets import load_diabetes, load_iris
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import cross_validate
@@ -34,8 +33,9 @@ def classification_students():
 
 
 @pytest.fixture(scope="module")
-def iris():
-    X, y = load_iris(return_X_y=True)
+def iris_100_trees(iris):
+    """Iris and a 100-tree forest: large enough that leaving it out of a file shows."""
+    X, y = iris
     return X, y, RandomForestClassifier(n_estimators=100, random_state=0).fit(X, y)
 
 
@@ -58,8 +58,8 @@ def skops_round_trip(model):
 
 @pytest.mark.parametrize("student", classification_students(), ids=lambda s: type(s).__name__)
 @pytest.mark.parametrize("round_trip", [pickle_round_trip, joblib_round_trip, skops_round_trip])
-def test_round_trip_predicts_identically(iris, student, round_trip):
-    X, y, teacher = iris
+def test_round_trip_predicts_identically(iris_100_trees, student, round_trip):
+    X, y, teacher = iris_100_trees
     distilled = DistilledClassifier(teacher, student, temperature=2.0, random_state=0).fit(X, y)
     restored = round_trip(distilled)
     np.testing.assert_array_equal(restored.predict(X), distilled.predict(X))
@@ -67,8 +67,8 @@ def test_round_trip_predicts_identically(iris, student, round_trip):
 
 
 @pytest.mark.parametrize("round_trip", [pickle_round_trip, joblib_round_trip, skops_round_trip])
-def test_regressor_round_trip(round_trip):
-    X, y = load_diabetes(return_X_y=True)
+def test_regressor_round_trip(diabetes, round_trip):
+    X, y = diabetes
     teacher = RandomForestRegressor(n_estimators=20, random_state=0).fit(X, y)
     for student in (DecisionTreeRegressor(max_depth=4), Ridge()):
         distilled = DistilledRegressor(teacher, student).fit(X, y)
@@ -76,8 +76,8 @@ def test_regressor_round_trip(round_trip):
 
 
 @pytest.mark.parametrize("round_trip", [pickle_round_trip, joblib_round_trip, copy.deepcopy])
-def test_copies_keep_the_teacher(iris, round_trip):
-    X, y, teacher = iris
+def test_copies_keep_the_teacher(iris_100_trees, round_trip):
+    X, y, teacher = iris_100_trees
     distilled = DistilledClassifier(teacher, DecisionTreeClassifier(max_depth=3),
                                     random_state=0).fit(X, y)
     copied = round_trip(distilled)
@@ -87,8 +87,8 @@ def test_copies_keep_the_teacher(iris, round_trip):
     copied.fit(X, y)  # refits from the copied teacher
 
 
-def test_process_parallel_cross_validation_returns_whole_distillers(iris):
-    X, y, teacher = iris
+def test_process_parallel_cross_validation_returns_whole_distillers(iris_100_trees):
+    X, y, teacher = iris_100_trees
     distilled = DistilledClassifier(teacher, DecisionTreeClassifier(max_depth=3), random_state=0)
     results = cross_validate(distilled, X, y, cv=3, n_jobs=2, return_estimator=True,
                              scoring={"fidelity": fidelity_scorer, "accuracy": "accuracy"})
@@ -98,8 +98,8 @@ def test_process_parallel_cross_validation_returns_whole_distillers(iris):
         assert fidelity_scorer(fitted, X, y) > 0.8
 
 
-def test_without_teacher_gives_a_file_the_size_of_the_student(iris):
-    X, y, teacher = iris
+def test_without_teacher_gives_a_file_the_size_of_the_student(iris_100_trees):
+    X, y, teacher = iris_100_trees
     distilled = DistilledClassifier(teacher, DecisionTreeClassifier(max_depth=4)).fit(X, y)
     small = distilled.without_teacher()
     saved = len(pickle.dumps(small))
@@ -111,8 +111,8 @@ def test_without_teacher_gives_a_file_the_size_of_the_student(iris):
     assert distilled.teacher_ is teacher and distilled.teacher is teacher
 
 
-def test_putting_the_teacher_back_makes_the_copy_whole(iris):
-    X, y, teacher = iris
+def test_putting_the_teacher_back_makes_the_copy_whole(iris_100_trees):
+    X, y, teacher = iris_100_trees
     restored = pickle_round_trip(DistilledClassifier(teacher).fit(X, y).without_teacher())
     assert "RandomForestClassifier" in repr(restored.teacher)
     with pytest.raises(ValueError, match="without its teacher.*set_params"):
@@ -126,16 +126,16 @@ def test_putting_the_teacher_back_makes_the_copy_whole(iris):
     assert restored.teacher_ is teacher
 
 
-def test_putting_back_a_teacher_of_another_kind_is_refused(iris):
-    X, y, teacher = iris
+def test_putting_back_a_teacher_of_another_kind_is_refused(iris_100_trees):
+    X, y, teacher = iris_100_trees
     small = DistilledClassifier(teacher).fit(X, y).without_teacher()
     regressor = RandomForestRegressor(n_estimators=5, random_state=0).fit(X, y)
     with pytest.raises(ValueError, match="needs a classifier as `teacher`"):
         small.set_params(teacher=regressor)
 
 
-def test_unfitted_distiller_keeps_its_teacher_when_pickled(iris):
-    X, y, teacher = iris
+def test_unfitted_distiller_keeps_its_teacher_when_pickled(iris_100_trees):
+    X, y, teacher = iris_100_trees
     restored = pickle_round_trip(DistilledClassifier(teacher))
     assert type(restored.teacher) is RandomForestClassifier
     restored.fit(X, y)

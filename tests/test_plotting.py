@@ -1,6 +1,5 @@
 import numpy as np
 import pytest
-from sklearn.datasets import load_iris
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.model_selection import GridSearchCV
 
@@ -12,8 +11,8 @@ from skdistill.plotting import DistillationSweepDisplay, TeacherStudentDisplay  
 
 
 @pytest.fixture(scope="module")
-def fitted():
-    X, y = load_iris(return_X_y=True)
+def fitted(iris):
+    X, y = iris
     teacher = RandomForestClassifier(n_estimators=10, random_state=0).fit(X, y)
     return X, teacher, DistilledClassifier(teacher, random_state=0).fit(X, y)
 
@@ -29,9 +28,8 @@ def test_teacher_student_display_plots_both_probabilities(fitted):
     assert display.ax_.get_xlabel() == "teacher P(1)"
 
 
-def test_sweep_display_draws_one_line_per_alpha(fitted):
-    X, teacher, _ = fitted
-    y = load_iris().target
+def test_sweep_display_draws_one_line_per_alpha(iris, fitted):
+    (X, y), (_, teacher, _) = iris, fitted
     search = GridSearchCV(
         DistilledClassifier(teacher), {"temperature": [1, 2, 4], "alpha": [0.0, 1.0]}, cv=2
     ).fit(X, y)
@@ -89,9 +87,8 @@ def test_disagreement_display_draws_the_table_with_counts(fitted):
         DisagreementDisplay.from_estimator(distilled, X, by="feature")
 
 
-def test_sweep_display_draws_a_one_parameter_grid_with_its_spread(fitted):
-    X, teacher, _ = fitted
-    y = load_iris().target
+def test_sweep_display_draws_a_one_parameter_grid_with_its_spread(iris, fitted):
+    (X, y), (_, teacher, _) = iris, fitted
     search = GridSearchCV(DistilledClassifier(teacher), {"temperature": [1, 2, 4]}, cv=3).fit(X, y)
     display = DistillationSweepDisplay.from_cv_results(search.cv_results_, name="tree",
                                                        color="C2")

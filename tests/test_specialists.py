@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 from scipy.optimize import minimize
 from scipy.special import log_softmax
-from sklearn.datasets import load_digits
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.tree import DecisionTreeClassifier
 
@@ -56,8 +55,8 @@ def test_overlapping_specialists_reach_the_minimum_a_generic_solver_finds():
         np.testing.assert_allclose(q[row], np.exp(log_softmax(best.x)), atol=1e-3)
 
 
-def test_specialists_teach_with_a_generalist_end_to_end():
-    X, y = load_digits(return_X_y=True)
+def test_specialists_teach_with_a_generalist_end_to_end(digits):
+    X, y = digits
     forest = RandomForestClassifier(n_estimators=30, random_state=0).fit(X, y)
     confusable = [3, 5, 8, 9]
     specialist = Specialist(RandomForestClassifier(n_estimators=20, random_state=0), classes=confusable)
@@ -75,8 +74,8 @@ def test_specialists_teach_with_a_generalist_end_to_end():
     assert distilled.score(X, y) > 0.8
 
 
-def test_a_fitted_specialist_names_its_dustbin():
-    X, y = load_digits(return_X_y=True)
+def test_a_fitted_specialist_names_its_dustbin(digits):
+    X, y = digits
     labels = np.where(np.isin(y, [3, 5]), y.astype(str), "other")
     fitted = RandomForestClassifier(n_estimators=20, random_state=0).fit(X, labels)
     forest = RandomForestClassifier(n_estimators=20, random_state=0).fit(X, y.astype(str))
@@ -86,8 +85,8 @@ def test_a_fitted_specialist_names_its_dustbin():
         TeacherEnsemble([forest, Specialist(fitted, classes=["3", "5"])]).predict_proba(X[:5])
 
 
-def test_specialists_say_what_they_need():
-    X, y = load_digits(return_X_y=True)
+def test_specialists_say_what_they_need(digits):
+    X, y = digits
     specialist = Specialist(DecisionTreeClassifier(random_state=0), classes=[3, 5]).fit(X, y)
     with pytest.raises(ValueError, match="generalist"):
         DistilledClassifier(specialist).fit(X, y)
@@ -101,8 +100,8 @@ def test_specialists_say_what_they_need():
         Specialist(DecisionTreeClassifier(), classes=[3, 3]).fit(X, y)
 
 
-def test_a_specialist_without_dustbin_rows_still_answers():
-    X, y = load_digits(return_X_y=True)
+def test_a_specialist_without_dustbin_rows_still_answers(digits):
+    X, y = digits
     keep = y < 3
     specialist = Specialist(DecisionTreeClassifier(random_state=0), classes=[0, 1, 2])
     specialist.fit(X[keep], y[keep])  # every row is one of its classes: no dustbin rows
@@ -110,8 +109,8 @@ def test_a_specialist_without_dustbin_rows_still_answers():
     assert grouped.shape == (5, 4) and np.allclose(grouped[:, -1], 0, atol=1e-9)
 
 
-def test_an_enriched_specialist_undoes_the_dustbin_subsampling():
-    X, y = load_digits(return_X_y=True)
+def test_an_enriched_specialist_undoes_the_dustbin_subsampling(digits):
+    X, y = digits
     special = np.isin(y, [3, 5])
     specialist = Specialist(DecisionTreeClassifier(max_depth=3, random_state=0), classes=[3, 5],
                             dustbin_share=0.5, random_state=0).fit(X, y)

@@ -12,7 +12,6 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
-from sklearn.datasets import load_breast_cancer, load_iris
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
@@ -23,18 +22,6 @@ from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from skdistill import DistilledClassifier, DistilledRegressor, MLPStudentClassifier
 from skdistill.metrics import fidelity_scorer, teacher_student_kl
-
-
-@pytest.fixture(scope="module")
-def cancer():
-    X, y = load_breast_cancer(return_X_y=True)
-    return StandardScaler().fit_transform(X), y
-
-
-@pytest.fixture(scope="module")
-def iris():
-    X, y = load_iris(return_X_y=True)
-    return X, y, RandomForestClassifier(n_estimators=20, random_state=0).fit(X, y)
 
 
 class FailingStudent(ClassifierMixin, BaseEstimator):
@@ -88,8 +75,8 @@ def snapshot(distiller, X):
 
 
 @pytest.mark.parametrize("error", [ValueError, KeyboardInterrupt])
-def test_a_refit_that_raises_keeps_the_model_fitted_before(iris, error):
-    X, y, forest = iris
+def test_a_refit_that_raises_keeps_the_model_fitted_before(iris, iris_forest, error):
+    (X, y), forest = iris, iris_forest
     distilled = DistilledClassifier(forest, DecisionTreeClassifier(max_depth=3)).fit(X, y)
     before = snapshot(distilled, X)
     distilled.set_params(student=FailingStudent(error))
@@ -98,8 +85,8 @@ def test_a_refit_that_raises_keeps_the_model_fitted_before(iris, error):
     assert_unchanged(distilled, before, X)
 
 
-def test_a_refit_on_labels_the_teacher_does_not_know_keeps_the_old_classes(iris):
-    X, y, forest = iris
+def test_a_refit_on_labels_the_teacher_does_not_know_keeps_the_old_classes(iris, iris_forest):
+    (X, y), forest = iris, iris_forest
     distilled = DistilledClassifier(forest, DecisionTreeClassifier(max_depth=3)).fit(X, y)
     before = snapshot(distilled, X)
     with pytest.raises(ValueError, match="labels the `teacher` does not know"):
@@ -108,8 +95,8 @@ def test_a_refit_on_labels_the_teacher_does_not_know_keeps_the_old_classes(iris)
     assert distilled.classes_.tolist() == [0, 1, 2]
 
 
-def test_a_teacher_failing_midway_leaves_nothing_half_done(iris):
-    X, y, forest = iris
+def test_a_teacher_failing_midway_leaves_nothing_half_done(iris, iris_forest):
+    (X, y), forest = iris, iris_forest
     distilled = DistilledClassifier(TeacherFailingOnSecondCall(forest),
                                     DecisionTreeClassifier(max_depth=3), augment="resample",
                                     augment_size=2.0, random_state=0)
@@ -125,8 +112,8 @@ def test_a_teacher_failing_midway_leaves_nothing_half_done(iris):
     {"augment": "munge", "augment_size": 1.0},
     {"X_unlabeled": True},
 ])
-def test_a_first_fit_that_raises_leaves_the_model_unfitted(iris, configuration):
-    X, y, forest = iris
+def test_a_first_fit_that_raises_leaves_the_model_unfitted(iris, iris_forest, configuration):
+    (X, y), forest = iris, iris_forest
     configuration = dict(configuration)
     fit_params = {"X_unlabeled": X[:20]} if configuration.pop("X_unlabeled", False) else {}
     distilled = DistilledClassifier(forest, FailingStudent(), random_state=0, **configuration)
@@ -137,8 +124,8 @@ def test_a_first_fit_that_raises_leaves_the_model_unfitted(iris, configuration):
         distilled.predict(X)
 
 
-def test_a_chain_failing_at_its_last_student_keeps_the_earlier_fit(iris):
-    X, y, forest = iris
+def test_a_chain_failing_at_its_last_student_keeps_the_earlier_fit(iris, iris_forest):
+    (X, y), forest = iris, iris_forest
     distilled = DistilledClassifier(forest, DecisionTreeClassifier(max_depth=3),
                                     assistant=DecisionTreeClassifier(max_depth=6),
                                     random_state=0).fit(X, y)
@@ -174,8 +161,8 @@ def test_an_mlp_student_refit_that_raises_keeps_its_net(cancer):
     np.testing.assert_array_equal(mlp.predict_proba(X), proba)
 
 
-def test_setting_a_fitted_teachers_parameters_is_refused(iris):
-    X, y, forest = iris
+def test_setting_a_fitted_teachers_parameters_is_refused(iris, iris_forest):
+    (X, y), forest = iris, iris_forest
     before = joblib.hash(forest)
     distilled = DistilledClassifier(forest)
     with pytest.raises(ValueError, match="read-only.*unfitted"):
@@ -187,8 +174,8 @@ def test_setting_a_fitted_teachers_parameters_is_refused(iris):
     assert forest.n_estimators == 20 and joblib.hash(forest) == before
 
 
-def test_an_unfitted_teacher_is_tuned_per_candidate(iris):
-    X, y, forest = iris
+def test_an_unfitted_teacher_is_tuned_per_candidate(iris, iris_forest):
+    (X, y), forest = iris, iris_forest
     search = GridSearchCV(
         DistilledClassifier(clone(forest), DecisionTreeClassifier(max_depth=3), random_state=0),
         {"teacher__n_estimators": [1, 30]}, cv=3,
@@ -235,8 +222,8 @@ def test_a_1d_predict_proba_is_read_as_the_second_class(cancer):
 
 
 @pytest.mark.parametrize("bad", ["above_one", "below_zero", "not_summing", "1d_multiclass"])
-def test_outputs_that_are_not_probabilities_are_refused(iris, bad):
-    X, y, forest = iris
+def test_outputs_that_are_not_probabilities_are_refused(iris, iris_forest, bad):
+    (X, y), forest = iris, iris_forest
 
     def teacher(rows):
         proba = forest.predict_proba(rows)
@@ -248,13 +235,13 @@ def test_outputs_that_are_not_probabilities_are_refused(iris, bad):
 
 
 def test_an_empty_teacher_list_is_refused_by_name(iris):
-    X, y, _ = iris
+    X, y = iris
     with pytest.raises(ValueError, match="`teacher` is an empty list"):
         DistilledClassifier([]).fit(X, y)
 
 
-def test_duck_typed_teachers_work_without_base_estimator(iris):
-    X, y, forest = iris
+def test_duck_typed_teachers_work_without_base_estimator(iris, iris_forest):
+    (X, y), forest = iris, iris_forest
 
     class Fitted:
         def __init__(self):
@@ -279,8 +266,8 @@ def test_duck_typed_teachers_work_without_base_estimator(iris):
         DistilledClassifier(Unfitted()).fit(X, y)
 
 
-def test_a_function_teacher_is_read_in_the_order_of_the_labels_and_never_cached(iris):
-    X, y, forest = iris
+def test_a_function_teacher_is_read_in_the_order_of_the_labels_and_never_cached(iris, iris_forest):
+    (X, y), forest = iris, iris_forest
     calls = []
 
     def teacher(rows):
@@ -308,7 +295,7 @@ def test_onnx_export_takes_a_dataframe_sample(iris):
     onnxruntime = pytest.importorskip("onnxruntime")
     from skdistill.export import to_onnx
 
-    X, y, _ = iris
+    X, y = iris
     frame = pd.DataFrame(X, columns=["a", "b", "c", "d"])
     forest = RandomForestClassifier(n_estimators=10, random_state=0).fit(frame, y)
     distilled = DistilledClassifier(forest, DecisionTreeClassifier(max_depth=3),
@@ -320,8 +307,8 @@ def test_onnx_export_takes_a_dataframe_sample(iris):
 
 
 @pytest.mark.parametrize("kind", ["array", "frame"])
-def test_an_empty_x_unlabeled_is_refused_whatever_its_kind(iris, kind):
-    X, y, forest = iris
+def test_an_empty_x_unlabeled_is_refused_whatever_its_kind(iris, iris_forest, kind):
+    (X, y), forest = iris, iris_forest
     if kind == "frame":
         X = pd.DataFrame(X, columns=["a", "b", "c", "d"])
         forest = RandomForestClassifier(n_estimators=5, random_state=0).fit(X, y)
@@ -329,8 +316,8 @@ def test_an_empty_x_unlabeled_is_refused_whatever_its_kind(iris, kind):
         DistilledClassifier(forest).fit(X, y, X_unlabeled=X[:0])
 
 
-def test_deep_copies_of_a_fitted_distiller_share_nothing_but_answer_the_same(iris):
-    X, y, forest = iris
+def test_deep_copies_of_a_fitted_distiller_share_nothing_but_answer_the_same(iris, iris_forest):
+    (X, y), forest = iris, iris_forest
     distilled = DistilledClassifier(forest, DecisionTreeClassifier(max_depth=3)).fit(X, y)
     copied = copy.deepcopy(distilled)
     assert copied.teacher_ is not forest and copied.student_ is not distilled.student_
@@ -342,7 +329,7 @@ def test_metadata_routing_sends_the_weights_to_pipeline_teachers_and_students(ir
     import sklearn
     from sklearn.model_selection import cross_val_score
 
-    X, y, _ = iris
+    X, y = iris
     weights = np.random.default_rng(0).uniform(0.5, 2.0, len(y))
     teacher = make_pipeline(StandardScaler(), RandomForestClassifier(10, random_state=0))
     student = make_pipeline(StandardScaler(), DecisionTreeClassifier(max_depth=3))

@@ -1,16 +1,9 @@
 """The rules ``teacher_output_cache`` documents: what is reused, what misses, its bounds."""
 
 import numpy as np
-import pytest
-from sklearn.datasets import load_iris
 from sklearn.linear_model import LogisticRegression
 
 from skdistill._teacher_cache import TeacherOutputCache
-
-
-@pytest.fixture(scope="module")
-def iris():
-    return load_iris(return_X_y=True)
 
 
 class CountingOutputs:

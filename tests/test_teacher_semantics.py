@@ -6,7 +6,6 @@ from collections import Counter
 import numpy as np
 import pytest
 from sklearn.base import clone
-from sklearn.datasets import load_breast_cancer, load_iris
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
@@ -49,11 +48,6 @@ def empty_cache():
     teacher_output_cache.clear()
     yield
     teacher_output_cache.clear()
-
-
-@pytest.fixture(scope="module")
-def iris():
-    return load_iris(return_X_y=True)
 
 
 def fitted_counting_forest(X, y):
@@ -147,8 +141,8 @@ def test_pickle_round_trip_gives_identical_predictions(iris):
     np.testing.assert_array_equal(restored.predict_proba(X), distilled.predict_proba(X))
 
 
-def test_same_random_state_gives_identical_models():
-    X, y = load_breast_cancer(return_X_y=True)
+def test_same_random_state_gives_identical_models(cancer_unscaled):
+    X, y = cancer_unscaled
     teacher = RandomForestClassifier(n_estimators=10)  # unseeded: seeded by the distiller
     first = DistilledClassifier(teacher, RandomForestClassifier(5), random_state=7).fit(X, y)
     second = DistilledClassifier(teacher, RandomForestClassifier(5), random_state=7).fit(X, y)
@@ -166,8 +160,8 @@ def test_user_chosen_seeds_are_kept(iris):
     assert distilled.student_.random_state == 11
 
 
-def test_regressor_grid_search_keeps_teacher():
-    X, y = load_breast_cancer(return_X_y=True)
+def test_regressor_grid_search_keeps_teacher(cancer_unscaled):
+    X, y = cancer_unscaled
     teacher = RandomForestRegressor(n_estimators=5, random_state=0).fit(X, y)
     search = GridSearchCV(DistilledRegressor(teacher), {"alpha": [0.2, 0.8]}, cv=2).fit(X, y)
     assert search.best_estimator_.teacher_ is teacher

@@ -3,7 +3,6 @@
 import numpy as np
 import pytest
 from scipy.special import softmax
-from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris
 from sklearn.ensemble import (
     ExtraTreesClassifier,
     GradientBoostingClassifier,
@@ -22,17 +21,6 @@ from sklearn.tree import DecisionTreeClassifier
 from skdistill import DistilledClassifier, DistilledRegressor, TeacherEnsemble
 from skdistill._soft_targets import PROBA_FLOOR
 from skdistill._teacher_outputs import teacher_adapter as as_teacher
-
-
-@pytest.fixture(scope="module")
-def iris():
-    return load_iris(return_X_y=True)
-
-
-@pytest.fixture(scope="module")
-def cancer():
-    return load_breast_cancer(return_X_y=True)
-
 
 SKLEARN_CLASSIFIERS = [
     RandomForestClassifier(n_estimators=10, random_state=0),
@@ -54,7 +42,7 @@ SKLEARN_CLASSIFIERS = [
 
 
 @pytest.mark.parametrize("teacher", SKLEARN_CLASSIFIERS, ids=lambda t: type(t).__name__)
-@pytest.mark.parametrize("dataset", ["iris", "cancer"])
+@pytest.mark.parametrize("dataset", ["iris", "cancer_unscaled"])
 def test_sklearn_teacher_logits_reproduce_its_probabilities(teacher, dataset, request):
     X, y = request.getfixturevalue(dataset)
     teacher = teacher.fit(X, y)
@@ -65,8 +53,8 @@ def test_sklearn_teacher_logits_reproduce_its_probabilities(teacher, dataset, re
     assert distilled.score(X, y) > 0.85
 
 
-def test_binary_margin_becomes_two_columns(cancer):
-    X, y = cancer
+def test_binary_margin_becomes_two_columns(cancer_unscaled):
+    X, y = cancer_unscaled
     teacher = LogisticRegression(max_iter=5000).fit(X, y)
     logits = as_teacher(teacher, "classifier").logits(X)
     np.testing.assert_allclose(logits[:, 1] - logits[:, 0], teacher.decision_function(X))
@@ -79,9 +67,9 @@ def test_certain_probabilities_give_finite_logits(iris):
     assert np.all(np.isfinite(logits))
 
 
-def test_lightgbm_model_and_raw_booster(iris, cancer):
+def test_lightgbm_model_and_raw_booster(iris, cancer_unscaled):
     lightgbm = pytest.importorskip("lightgbm")
-    for X, y in (iris, cancer):
+    for X, y in (iris, cancer_unscaled):
         model = lightgbm.LGBMClassifier(n_estimators=20, verbose=-1).fit(X, y)
         expected = model.predict_proba(X)
         for teacher in (model, model.booster_):
@@ -90,9 +78,9 @@ def test_lightgbm_model_and_raw_booster(iris, cancer):
             assert DistilledClassifier(teacher, random_state=0).fit(X, y).score(X, y) > 0.9
 
 
-def test_raw_booster_of_a_regressor(iris):
+def test_raw_booster_of_a_regressor(diabetes):
     lightgbm = pytest.importorskip("lightgbm")
-    X, y = load_diabetes(return_X_y=True)
+    X, y = diabetes
     booster = lightgbm.LGBMRegressor(n_estimators=20, verbose=-1).fit(X, y).booster_
     distilled = DistilledRegressor(booster, random_state=0).fit(X, y)
     assert distilled.score(X, y) > 0.4
@@ -130,8 +118,8 @@ def test_list_of_unfitted_teachers_is_fitted_as_an_ensemble(iris):
     assert distilled.score(X, y) > 0.9
 
 
-def test_regressor_teachers_average_predictions():
-    X, y = load_diabetes(return_X_y=True)
+def test_regressor_teachers_average_predictions(diabetes):
+    X, y = diabetes
     forest = RandomForestRegressor(n_estimators=10, random_state=0).fit(X, y)
     boosting = GradientBoostingRegressor(n_estimators=20, random_state=0).fit(X, y)
     adapter = as_teacher([forest, boosting], "regressor")

@@ -5,7 +5,7 @@ import pickle
 import numpy as np
 import pytest
 from sklearn.base import clone
-from sklearn.datasets import load_breast_cancer, load_digits, make_regression
+from sklearn.datasets import make_regression
 from sklearn.ensemble import (
     ExtraTreesClassifier,
     ExtraTreesRegressor,
@@ -24,15 +24,14 @@ from skdistill._students import _ROWS_PER_ROW, _expanded_X, expand_rows
 
 
 @pytest.fixture(scope="module")
-def binary():
-    X, y = load_breast_cancer(return_X_y=True)
-    teacher = RandomForestClassifier(n_estimators=20, random_state=0).fit(X, y)
-    return X, y, teacher
+def binary(cancer_unscaled, cancer_unscaled_forest):
+    """The shared binary problem and its forest, as the parametrized tests take them: one tuple."""
+    return (*cancer_unscaled, cancer_unscaled_forest)
 
 
 @pytest.fixture(scope="module")
-def multiclass():
-    X, y = load_digits(return_X_y=True)
+def multiclass(digits):
+    X, y = digits
     X, y = X[:500], y[:500]
     teacher = RandomForestClassifier(n_estimators=20, random_state=0).fit(X, y)
     return X, y, teacher

@@ -5,7 +5,6 @@ import pickle
 import numpy as np
 import pytest
 from sklearn.base import clone
-from sklearn.datasets import load_diabetes, load_digits
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
 from sklearn.model_selection import GridSearchCV
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
@@ -14,10 +13,10 @@ from skdistill import DistilledClassifier, DistilledRegressor
 
 
 @pytest.fixture(scope="module")
-def digits():
-    X, y = load_digits(return_X_y=True)
-    forest = RandomForestClassifier(n_estimators=50, random_state=0).fit(X, y)
-    return X, y, forest
+def digits_50_trees(digits):
+    """Digits and a 50-tree forest fitted on them: a teacher far larger than its students."""
+    X, y = digits
+    return X, y, RandomForestClassifier(n_estimators=50, random_state=0).fit(X, y)
 
 
 def tree(depth):
@@ -31,8 +30,8 @@ def by_hand(teacher, students, X, y, **params):
     return teacher
 
 
-def test_an_assistant_teaches_the_student(digits):
-    X, y, forest = digits
+def test_an_assistant_teaches_the_student(digits_50_trees):
+    X, y, forest = digits_50_trees
     chained = DistilledClassifier(forest, tree(3), assistant=tree(8), temperature=2.0,
                                   random_state=0).fit(X, y)
     expected = by_hand(forest, [tree(8), tree(3)], X, y, temperature=2.0, random_state=0)
@@ -45,8 +44,8 @@ def test_an_assistant_teaches_the_student(digits):
                                                    random_state=0).fit(X, y).predict_proba(X))
 
 
-def test_without_assistant_the_student_learns_from_the_teacher(digits):
-    X, y, forest = digits
+def test_without_assistant_the_student_learns_from_the_teacher(digits_50_trees):
+    X, y, forest = digits_50_trees
     direct = DistilledClassifier(forest, tree(3), assistant=None, random_state=0).fit(X, y)
     assert direct.stages_ == []
     np.testing.assert_allclose(direct.predict_proba(X),
@@ -55,8 +54,8 @@ def test_without_assistant_the_student_learns_from_the_teacher(digits):
     assert not np.allclose(chained.predict_proba(X), direct.predict_proba(X))
 
 
-def test_the_assistant_is_a_searchable_parameter_never_fitted_in_place(digits):
-    X, y, forest = digits
+def test_the_assistant_is_a_searchable_parameter_never_fitted_in_place(digits_50_trees):
+    X, y, forest = digits_50_trees
     assistant = tree(8)
     model = DistilledClassifier(forest, tree(3), assistant=assistant, random_state=0)
     assert model.get_params()["assistant__max_depth"] == 8
@@ -66,8 +65,8 @@ def test_the_assistant_is_a_searchable_parameter_never_fitted_in_place(digits):
     assert copy.assistant is not assistant and not hasattr(copy.assistant, "tree_")
 
 
-def test_generations_each_teach_the_next(digits):
-    X, y, forest = digits
+def test_generations_each_teach_the_next(digits_50_trees):
+    X, y, forest = digits_50_trees
     model = DistilledClassifier(forest, tree(6), n_generations=3, random_state=0).fit(X, y)
     expected = by_hand(forest, [tree(6)] * 3, X, y, random_state=0)
     np.testing.assert_allclose(model.predict_proba(X), expected.predict_proba(X))
@@ -75,8 +74,8 @@ def test_generations_each_teach_the_next(digits):
     assert DistilledClassifier(forest, tree(6), random_state=0).fit(X, y).stages_ == []
 
 
-def test_born_again_starts_from_the_student_on_labels(digits):
-    X, y, _ = digits
+def test_born_again_starts_from_the_student_on_labels(digits_50_trees):
+    X, y, _ = digits_50_trees
     labels = np.array([f"digit {k}" for k in range(10)])[y]
     model = DistilledClassifier("self", tree(6), n_generations=2, alpha=1.0,
                                 random_state=0).fit(X, labels)
@@ -87,8 +86,8 @@ def test_born_again_starts_from_the_student_on_labels(digits):
     assert set(model.predict(X)) <= set(labels)
 
 
-def test_regression_chains():
-    X, y = load_diabetes(return_X_y=True)
+def test_regression_chains(diabetes):
+    X, y = diabetes
     forest = RandomForestRegressor(n_estimators=30, random_state=0).fit(X, y)
     student, assistant = (DecisionTreeRegressor(max_depth=d, random_state=0) for d in (3, 8))
     chained = DistilledRegressor(forest, student, assistant=assistant, alpha=1.0,
@@ -100,8 +99,8 @@ def test_regression_chains():
     assert born_again.predict(X).shape == y.shape and len(born_again.stages_) == 1
 
 
-def test_chains_search_pickle_and_stay_small(digits):
-    X, y, forest = digits
+def test_chains_search_pickle_and_stay_small(digits_50_trees):
+    X, y, forest = digits_50_trees
     search = GridSearchCV(
         DistilledClassifier(forest, tree(3), assistant=tree(6), random_state=0),
         {"assistant__max_depth": [6, 10], "n_generations": [1, 2]}, cv=3,
@@ -118,8 +117,8 @@ def test_chains_search_pickle_and_stay_small(digits):
     assert all(type(stage.teacher_).__name__ == "DetachedTeacher" for stage in small.stages_)
 
 
-def test_a_teacher_string_other_than_self_is_refused(digits):
-    X, y, _ = digits
+def test_a_teacher_string_other_than_self_is_refused(digits_50_trees):
+    X, y, _ = digits_50_trees
     with pytest.raises(ValueError, match="'self'"):
         DistilledClassifier("forest", tree(3)).fit(X, y)
     with pytest.raises(ValueError, match="n_generations"):
@@ -127,8 +126,8 @@ def test_a_teacher_string_other_than_self_is_refused(digits):
 
 
 @pytest.mark.parametrize("teacher", ["self", "forest"])
-def test_each_generation_draws_its_own_seed(digits, teacher):
-    X, y, forest = digits
+def test_each_generation_draws_its_own_seed(digits_50_trees, teacher):
+    X, y, forest = digits_50_trees
     unseeded = DecisionTreeClassifier(max_depth=6, max_features=0.5)
     model = DistilledClassifier(forest if teacher == "forest" else "self", unseeded,
                                 n_generations=3, random_state=0).fit(X, y)
