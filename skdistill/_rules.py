@@ -38,17 +38,27 @@ _UNSEEN = "\x00skdistill-unseen\x00"
 
 
 @dataclass(frozen=True)
-class _Value:
+class _Traced:
+    """What one column the tree sees holds: ``(h - offset) / scale`` of a function ``h`` of X."""
+
+    offset: float = field(default=0.0, kw_only=True)
+    scale: float = field(default=1.0, kw_only=True)
+
+    def rescaled(self, offset, scale):
+        """The same column after a scaler's ``(x - offset) / scale``."""
+        return replace(self, offset=self.offset + offset * self.scale, scale=self.scale * scale)
+
+
+@dataclass(frozen=True)
+class _Value(_Traced):
     """``(x - offset) / scale`` of the column; NaN replaced by ``fill`` (current units)."""
 
     column: str
-    offset: float = 0.0
-    scale: float = 1.0
     fill: object = None
 
     def rescaled(self, offset, scale):
         fill = None if self.fill is None else (self.fill - offset) / scale
-        return _Value(self.column, self.offset + offset * self.scale, self.scale * scale, fill)
+        return replace(super().rescaled(offset, scale), fill=fill)
 
     def sides(self, threshold, missing_left):
         if self.fill is not None:
@@ -57,7 +67,7 @@ class _Value:
 
 
 @dataclass(frozen=True)
-class _Codes:
+class _Codes(_Traced):
     """OrdinalEncoder codes of the column; None for a value the encoder refuses."""
 
     column: str
@@ -65,11 +75,6 @@ class _Codes:
     codes: tuple
     missing_code: object
     unseen_code: object
-    offset: float = 0.0
-    scale: float = 1.0
-
-    def rescaled(self, offset, scale):
-        return replace(self, offset=self.offset + offset * self.scale, scale=self.scale * scale)
 
     def sides(self, threshold, missing_left):
         threshold = threshold * self.scale + self.offset
@@ -87,7 +92,7 @@ class _Codes:
 
 
 @dataclass(frozen=True)
-class _Indicator:
+class _Indicator(_Traced):
     """1 where the column holds one of ``lit`` (a one-hot column), else 0.
 
     ``missing`` / ``unseen``: whether NaN / a value unseen at fit lights it
@@ -99,11 +104,6 @@ class _Indicator:
     others: tuple
     missing: object
     unseen: object
-    offset: float = 0.0
-    scale: float = 1.0
-
-    def rescaled(self, offset, scale):
-        return replace(self, offset=self.offset + offset * self.scale, scale=self.scale * scale)
 
     def sides(self, threshold, missing_left):
         # Any split of a (rescaled) 0/1 column separates the 0s from the 1s.
@@ -114,31 +114,21 @@ class _Indicator:
 
 
 @dataclass(frozen=True)
-class _IsMissing:
+class _IsMissing(_Traced):
     """1 where the column is missing (MissingIndicator, ``add_indicator``)."""
 
     column: str
-    offset: float = 0.0
-    scale: float = 1.0
-
-    def rescaled(self, offset, scale):
-        return replace(self, offset=self.offset + offset * self.scale, scale=self.scale * scale)
 
     def sides(self, threshold, missing_left):
         return Missing(self.column, False), Missing(self.column, True)
 
 
 @dataclass(frozen=True)
-class _Opaque:
+class _Opaque(_Traced):
     """A column made by a step the rules do not read (PCA, splines...)."""
 
     column: str
     step: str
-    offset: float = 0.0
-    scale: float = 1.0
-
-    def rescaled(self, offset, scale):
-        return replace(self, offset=self.offset + offset * self.scale, scale=self.scale * scale)
 
     def sides(self, threshold, missing_left):
         threshold = threshold * self.scale + self.offset
