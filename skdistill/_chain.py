@@ -14,13 +14,13 @@ from ._seeding import derived_seed, seed_unset_random_states, spawn_seeds
 from ._students import choose_strategy
 
 
-def chain_of(distiller, X):
-    """The models distilled in turn on X: the assistant, then the student per generation."""
+def chain_of(distiller, student):
+    """The models distilled in turn: the assistant, then ``student`` once per generation."""
     assistant = [] if distiller.assistant is None else [distiller.assistant]
-    return assistant + [distiller._student(X)] * distiller.n_generations
+    return assistant + [student] * distiller.n_generations
 
 
-def fit_chain(distiller, X, y, sample_weight, transfer, clock, first_outputs=None):
+def fit_chain(distiller, student, X, y, sample_weight, transfer, clock, first_outputs=None):
     """Distil ``distiller.teacher_`` into each model of the chain, each teaching the next.
 
     Sets ``stages_``, ``student_`` and ``strategy_``. Only the first lesson's
@@ -28,7 +28,7 @@ def fit_chain(distiller, X, y, sample_weight, transfer, clock, first_outputs=Non
     new in every fit. ``first_outputs``, when given, are the teacher's outputs
     on the training rows for the first lesson (out-of-bag or out-of-fold).
     """
-    chain = chain_of(distiller, X)
+    chain = chain_of(distiller, student)
     # Born-again: the teacher took the first seed, the generations follow.
     first = 1 if distiller._teaches_itself() else 0
     seeds = chain_seeds(distiller.random_state, first + len(chain))[first:]

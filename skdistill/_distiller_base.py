@@ -118,19 +118,23 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
                 "the teacher, pass an unfitted one, e.g. teacher=clone(teacher): it is then "
                 "fitted in every fit, once per candidate of a search."
             )
+        returning = self._returning_teacher(params)  # checked before anything changes
         super().set_params(**params)
-        if "teacher" in params and is_detached(getattr(self, "teacher_", None)):
-            self._put_teacher_back(params["teacher"])
+        if returning is not None:
+            put_back(self, returning)
         return self
 
-    def _put_teacher_back(self, teacher):
-        if not _is_prefit(teacher) or is_detached(teacher):
-            return  # an unfitted teacher is fitted by the next fit
+    def _returning_teacher(self, params):
+        """The fitted teacher ``params`` put back on a detached copy (checked), or None."""
+        teacher = params.get("teacher")
+        if not is_detached(getattr(self, "teacher_", None)) or not _is_prefit(teacher) \
+                or is_detached(teacher):
+            return None  # nothing to put back; an unfitted teacher is fitted by the next fit
         teacher = ensemble_of(teacher)
         check_teacher_kind(teacher, self._kind, type(self).__name__)
         check_teacher_features(teacher, self.n_features_in_,
                                getattr(self, "feature_names_in_", None))
-        put_back(self, teacher)
+        return teacher
 
     def without_teacher(self):
         """A copy of this fitted distiller without its teacher, to save at the size of the student.
@@ -179,9 +183,6 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
 
     def _validate_fit_data(self, X, y, sample_weight, y_numeric):
         X = self._validate_X(X, reset=True)
-        # Before the teacher pass: a student that cannot take X is refused now, by name.
-        check_student_input(self.assistant, X)
-        self._student(X)
         y = _check_y(y, y_numeric=y_numeric)
         check_consistent_length(X, y)
         if sample_weight is not None:
@@ -198,10 +199,10 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             )
         return True
 
-    def _fit_teacher(self, X, y, sample_weight, clock):
+    def _fit_teacher(self, X, y, sample_weight, student, clock):
         if self._teaches_itself():
             # Born-again: the student's own architecture, trained on the labels, teaches.
-            teacher = clone(self._student(X))
+            teacher = clone(student)
         else:
             teacher = self._default_teacher() if self.teacher is None else self.teacher
         if isinstance(teacher, (list, tuple)) and not teacher:
@@ -277,21 +278,21 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             **extra,
         )
 
-    def _student(self, X):
-        """The student to fit on X: the one given (checked), or the default that takes X."""
-        return student_for_input(self.student, self._default_student(), X)
-
     def _fit_distillation(self, X, y, sample_weight, X_unlabeled, targets):
         """The teacher (fitted on ``y``), the transfer set, then the chain of students.
 
         ``targets`` are what the students learn: ``y`` as class codes, or as floats.
         """
+        # Before the teacher pass: a student that cannot take X is refused now, by name.
+        check_student_input(self.assistant, X)
+        student = student_for_input(self.student, self._default_student(), X)
         clock = FitClock(self.verbose)
-        self.teacher_ = self._fit_teacher(X, y, sample_weight, clock)
-        self._set_settings(self._student(X), X, y)
+        self.teacher_ = self._fit_teacher(X, y, sample_weight, student, clock)
+        self._set_settings(student, X, y)
         honest = self._honest_outputs(X, y, sample_weight, clock)
         transfer = self._transfer_rows(X, X_unlabeled, clock)
-        fit_chain(self, X, targets, sample_weight, transfer, clock, first_outputs=honest)
+        fit_chain(self, student, X, targets, sample_weight, transfer, clock,
+                  first_outputs=honest)
         self.fit_times_ = clock.finish()
         return self
 

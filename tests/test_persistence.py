@@ -132,6 +132,7 @@ def test_putting_back_a_teacher_of_another_kind_is_refused(iris_100_trees):
     regressor = RandomForestRegressor(n_estimators=5, random_state=0).fit(X, y)
     with pytest.raises(ValueError, match="needs a classifier as `teacher`"):
         small.set_params(teacher=regressor)
+    assert type(small.teacher).__name__ == "DetachedTeacher"  # the refused call changed nothing
 
 
 def test_unfitted_distiller_keeps_its_teacher_when_pickled(iris_100_trees):
