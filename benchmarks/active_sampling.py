@@ -49,7 +49,7 @@ def leaf_infidelity(tree_pipeline, X, teacher_output, student_output, task):
 
 
 def active_transfer_rows(tree_pipeline, X_train, infidelity, counts, n_rows, random_state):
-    """``n_rows`` MUNGE rows drawn mostly inside the least faithful leaves, and the seconds taken."""
+    """``n_rows`` MUNGE rows drawn mostly inside the least faithful leaves, and the seconds."""
     start = time.perf_counter()
     rng = check_random_state(random_state)
     # Four times the budget to choose from, at most 40 times the training rows.

@@ -160,8 +160,8 @@ OPTIONS = {
     "active20": _transfer("munge", 20, active=True),
 }
 _SHARED = ["old", "a0.8", "a1", "T2", "T4", "resample1", "resample5", "munge1", "munge5",
-           "munge5+tw0.5", "munge5+tw2", "oob", "oob+a1", "oof", "oof+a1", "oob+munge5", "oof+munge5", "rowT", "conf",
-           "rowT+conf", "tabtune"]
+           "munge5+tw0.5", "munge5+tw2", "oob", "oob+a1", "oof", "oof+a1", "oob+munge5",
+           "oof+munge5", "rowT", "conf", "rowT+conf", "tabtune"]
 # The MLP's fits are the expensive ones: it gets the settings earlier runs found
 # worth trying for it (column resampling as transfer set, no MUNGE, no 1x sets).
 FAMILY_OPTIONS = {

@@ -95,7 +95,7 @@ def known_outputs_teacher(task, teacher, known):
 
 
 def row_tempered(logits, temperature, base_temperature):
-    """Logits that the distiller's ``softmax(z / temperature)`` turns into ``softmax(logits / T_i)``.
+    """Logits the distiller's ``softmax(z / temperature)`` turns into ``softmax(logits / T_i)``.
 
     ``T_i`` are TabTune's per-row temperatures around ``base_temperature``
     (:func:`skdistill._row_adaptive.row_temperatures`), from the row's
