@@ -24,7 +24,7 @@ from sklearn.tree import DecisionTreeClassifier
 
 from skdistill import DistilledClassifier, teacher_output_cache
 
-from .common import load
+from .common import load, pre_auto
 from .panel import SCALES, run_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,7 +52,8 @@ def grid_search_teacher_evaluations():
     _CountingForest.calls.clear()
     teacher_output_cache.clear()
     GridSearchCV(
-        DistilledClassifier(teacher, DecisionTreeClassifier(max_depth=4), random_state=0),
+        pre_auto(DistilledClassifier)(teacher, DecisionTreeClassifier(max_depth=4),
+                                      random_state=0),
         {"temperature": [1, 2, 4], "alpha": [0.25, 0.5, 1.0]},
         cv=KFold(3, shuffle=True, random_state=0),
     ).fit(X, y)

@@ -32,7 +32,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OrdinalEncoder
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
-from benchmarks.common import QUALITY_KEY, load, pin_threads, quality, split, test_scores
+from benchmarks.common import QUALITY_KEY, load, pin_threads, quality, split, test_scores, pre_auto
 from skdistill import (
     ColumnResample,
     DistilledClassifier,
@@ -125,7 +125,7 @@ def run_dataset(name, student_names=STUDENTS):
         fitted = student.fit(X_train, y_train)
         rows.append({"dataset": name, "student": student_name, "transfer": "labels", "size": 0,
                      **scores(fitted, teacher, X_test, y_test, task)})
-    distiller = DistilledClassifier if classification else DistilledRegressor
+    distiller = pre_auto(DistilledClassifier if classification else DistilledRegressor)
     for transfer, size, X_transfer, weight in transfer_sets(X_train):
         for student_name, student in students(classification, student_names).items():
             start = time.perf_counter()

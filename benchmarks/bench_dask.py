@@ -29,7 +29,7 @@ from sklearn.tree import DecisionTreeClassifier
 
 from skdistill import DistilledClassifier, teacher_output_cache
 
-from .common import load
+from .common import load, pre_auto
 
 RESULTS = Path(__file__).parent / "results" / "dask.csv"
 GRID = {"temperature": [1.0, 2.0, 4.0], "alpha": [0.5, 1.0],
@@ -53,7 +53,7 @@ def _arrivals():
 
 
 def search(teacher, X, y, n_jobs=None):
-    distiller = DistilledClassifier(teacher, DecisionTreeClassifier(random_state=0),
+    distiller = pre_auto(DistilledClassifier)(teacher, DecisionTreeClassifier(random_state=0),
                                     random_state=0)
     return GridSearchCV(distiller, GRID, cv=KFold(3, shuffle=True, random_state=0),
                         n_jobs=n_jobs).fit(X, y)

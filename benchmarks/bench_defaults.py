@@ -81,7 +81,7 @@ from skdistill._row_adaptive import confidence_weights
 from skdistill._teacher_outputs import teacher_logits, teacher_predictions
 
 from .active_sampling import active_transfer_rows, leaf_infidelity
-from .common import is_classification, load, pin_threads, probability_scores, split, test_scores
+from .common import is_classification, load, pin_threads, probability_scores, split, test_scores, pre_auto
 from .common import timed_fit
 from .option_emulation import (
     calibrated_tree_proba,
@@ -133,6 +133,9 @@ def _transfer(name, size, **more):
 
 
 OPTIONS = {
+    # alpha = 0 is the label-fit student itself (the teacher is not even asked):
+    # never run, its cells are the "labels" cells (defaults_report.cells).
+    "a0": Option(alpha=0.0),
     "old": Option(),
     "a0.8": Option(alpha=0.8),
     "a1": Option(alpha=1.0),
@@ -335,10 +338,10 @@ def lesson_for(run, option):
 
 def distiller_for(task, teacher, student, option, seed):
     if is_classification(task):
-        return DistilledClassifier(teacher, student, temperature=option.temperature,
+        return pre_auto(DistilledClassifier)(teacher, student, temperature=option.temperature,
                                    alpha=option.alpha, transfer_weight=option.transfer_weight,
                                    random_state=seed)
-    return DistilledRegressor(teacher, student, alpha=option.alpha,
+    return pre_auto(DistilledRegressor)(teacher, student, alpha=option.alpha,
                               transfer_weight=option.transfer_weight, random_state=seed)
 
 

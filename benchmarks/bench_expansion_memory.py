@@ -17,6 +17,7 @@ from sklearn.datasets import make_classification
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.tree import DecisionTreeClassifier
 
+from benchmarks.common import pre_auto
 from skdistill import DistilledClassifier
 
 
@@ -38,7 +39,8 @@ def main():
     direct = peak_over_X(lambda: tree.fit(X, y), X)
     print(f"| tree on labels | {direct:.2f} | {np.mean(tree.predict(X) == teacher.predict(X)):.3f} |")
     for temperature in (1.0, 2.0, 5.0):
-        distilled = DistilledClassifier(teacher, tree, temperature=temperature, random_state=0)
+        distilled = pre_auto(DistilledClassifier)(teacher, tree, temperature=temperature,
+                                                  random_state=0)
         distilled.fit(X, y)  # caches the teacher's outputs
         ratio = peak_over_X(lambda: distilled.fit(X, y), X)
         fidelity = np.mean(distilled.predict(X) == teacher.predict(X))

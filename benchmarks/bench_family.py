@@ -42,7 +42,7 @@ from sklearn.pipeline import make_pipeline
 
 from skdistill import DistilledClassifier, DistilledRegressor, Specialist, TeacherEnsemble
 
-from .common import load, quality, split, test_scores
+from .common import load, quality, split, test_scores, pre_auto
 from .panel import _lightgbm, _small_booster, encoder
 
 RESULTS = Path(__file__).parent / "results" / "family_a.csv"
@@ -65,7 +65,7 @@ def _forest(task):
 
 
 def _distiller(task):
-    return DistilledRegressor if task == "regression" else DistilledClassifier
+    return pre_auto(DistilledRegressor if task == "regression" else DistilledClassifier)
 
 
 class Split:
@@ -173,7 +173,7 @@ def specialist_rows(split):
     for variant, members in variants.items():
         ensemble = TeacherEnsemble(members, random_state=0).fit(split.X_train, split.y_train)
         reference = ensemble.predict(split.X_test)
-        student = DistilledClassifier(ensemble, _tree(split.task, 6), random_state=0)
+        student = pre_auto(DistilledClassifier)(ensemble, _tree(split.task, 6), random_state=0)
         student.fit(split.X_train, split.y_train)
         rows += [split.row("specialists", "ensemble", variant, ensemble,
                            test_loss=_test_loss(split, ensemble)),

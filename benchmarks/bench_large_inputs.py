@@ -61,6 +61,7 @@ def measure(step, n_rows=N_ROWS):
     from lightgbm import LGBMClassifier
     from sklearn.tree import DecisionTreeClassifier
 
+    from benchmarks.common import pre_auto
     from skdistill import DistilledClassifier, teacher_output_cache
     from skdistill._teacher_outputs import teacher_logits
 
@@ -70,7 +71,7 @@ def measure(step, n_rows=N_ROWS):
     student = (LGBMClassifier(n_estimators=50, num_leaves=15, verbose=-1, n_jobs=2,
                               random_state=0) if step == "lightgbm"
                else DecisionTreeClassifier(max_depth=8, random_state=0))
-    distiller = DistilledClassifier(teacher, student, temperature=2.0, random_state=0)
+    distiller = pre_auto(DistilledClassifier)(teacher, student, temperature=2.0, random_state=0)
     if step == "teacher":
         def run():
             return teacher_logits(teacher, X, cache=False)

@@ -19,7 +19,7 @@ import time
 import lightgbm
 import pandas as pd
 
-from benchmarks.common import load, pin_threads, split as train_test_rows, test_scores
+from benchmarks.common import load, pin_threads, pre_auto, split as train_test_rows, test_scores
 from skdistill import DistilledClassifier, DistilledRegressor, make_mlp_student
 
 DATASETS = ["adult", "mlc_churn", "hpc", "mnist_5k", "diamonds", "concrete"]
@@ -59,9 +59,9 @@ def mlp(task, seed, **params):
 def distilled(task, teacher_model, seed, temperature, alpha):
     student = mlp(task, seed)
     if task == "regression":
-        return DistilledRegressor(teacher_model, student, alpha=alpha, random_state=seed)
-    return DistilledClassifier(teacher_model, student, temperature=temperature, alpha=alpha,
-                               random_state=seed)
+        return pre_auto(DistilledRegressor)(teacher_model, student, alpha=alpha, random_state=seed)
+    return pre_auto(DistilledClassifier)(teacher_model, student, temperature=temperature,
+                                         alpha=alpha, random_state=seed)
 
 
 def run_one(name, data, teacher_model, seed, how, temperature=None, alpha=None):

@@ -23,6 +23,7 @@ from sklearn.ensemble import RandomForestClassifier  # noqa: E402
 from sklearn.model_selection import GridSearchCV  # noqa: E402
 from sklearn.tree import DecisionTreeClassifier  # noqa: E402
 
+from benchmarks.common import pre_auto  # noqa: E402
 from benchmarks.datasets import load  # noqa: E402
 from skdistill import DistilledClassifier, teacher_output_cache  # noqa: E402
 from skdistill._teacher_cache import state_digest  # noqa: E402
@@ -76,8 +77,9 @@ def grid_search(teacher, X, y):
     teacher_output_cache.clear()
     calls_before = _count_calls(teacher)
     grid = {"temperature": [1.0, 2.0, 4.0], "alpha": [0.5, 0.8, 1.0]}
-    search = GridSearchCV(DistilledClassifier(teacher, DecisionTreeClassifier(max_depth=6),
-                                              random_state=0), grid, cv=3, refit=False)
+    distiller = pre_auto(DistilledClassifier)(teacher, DecisionTreeClassifier(max_depth=6),
+                                              random_state=0)
+    search = GridSearchCV(distiller, grid, cv=3, refit=False)
     start = time.perf_counter()
     search.fit(X, y)
     return {"grid_fits": 27, "grid_s": time.perf_counter() - start,

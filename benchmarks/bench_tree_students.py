@@ -37,7 +37,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
-from benchmarks.common import best_seconds, load, split as train_test_rows, test_scores
+from benchmarks.common import best_seconds, load, pre_auto, split as train_test_rows, test_scores
 from skdistill import DistilledClassifier, DistilledRegressor
 
 DATASETS = ["concrete", "digits", "hpc", "mlc_churn", "computers", "mnist_5k", "adult",
@@ -94,8 +94,9 @@ def evaluate(model, teacher, X_test, y_test, task):
 
 def distil(teacher, student, task, X, y, alpha=0.5, temperature=1.0):
     if task == "regression":
-        return DistilledRegressor(teacher, student, alpha=alpha, random_state=0).fit(X, y)
-    return DistilledClassifier(teacher, student, alpha=alpha, temperature=temperature,
+        distiller = pre_auto(DistilledRegressor)(teacher, student, alpha=alpha, random_state=0)
+        return distiller.fit(X, y)
+    return pre_auto(DistilledClassifier)(teacher, student, alpha=alpha, temperature=temperature,
                                random_state=0).fit(X, y)
 
 

@@ -21,22 +21,27 @@ tie when its gain is within ``TIE`` points of zero.
 Choosing an entry: on the datasets it may look at, each candidate option's
 mean gain over their pairs; among the options within ``TOLERANCE`` points of
 the best, the one with the smallest median fit-time ratio to the old
-defaults (so where nothing helps, the cheapest setting that does not hurt
-more than the rest). Leave one dataset out: each dataset's held-out gain is
-that of the option chosen on the other datasets; the table's entry is the
-option chosen on all of them.
+defaults (so where nothing helps, the cheapest setting that does not hurt:
+``a0``, alpha = 0, which is the label-fit student and skips the teacher
+pass). Leave one dataset out: each dataset's held-out gain is that of the
+option chosen on the other datasets; the table's entry is the
+option chosen on all of them, unless that procedure's held-out gain is
+within a tie of zero or below: the choice then did not hold up out of
+sample, and the entry falls back to ``a0``, which cannot hurt.
 
 Teacher situations (which options are candidates, on which pairs):
 
 - ``prefit``: a fitted teacher: alpha, temperature, transfer sets, per-row
   temperature and confidence weights; both teachers;
-- ``prefit_bagged``: a fitted bagged teacher: the above and out-of-bag
-  outputs (free); the forest pairs;
+  out-of-bag outputs are not a default candidate for a fitted teacher: they
+  are right only on the rows it was fitted on, which a distiller cannot
+  verify (a user asks for them with ``cv="oob"``);
 - ``in_fit``: the teacher is fitted inside ``fit``: the above and out-of-fold
   outputs (their cost ratio then counts the teacher's fit on both sides);
   both teachers;
 - ``in_fit_bagged``: out-of-bag and out-of-fold outputs both candidates; the
-  forest pairs.
+  forest pairs. Its entry stands only where it takes out-of-bag outputs;
+  otherwise it is the ``in_fit`` entry, chosen on twice the pairs.
 
 Run from the repository root: ``python -m benchmarks.defaults_report [--results CSV]``.
 """
@@ -55,7 +60,6 @@ TIE = 0.1
 TOLERANCE = TIE  # options within a tie of the best count as equally good
 SITUATIONS = {
     "prefit": ({None}, ["lgbm", "forest"], False),
-    "prefit_bagged": ({None, "oob"}, ["forest"], False),
     "in_fit": ({None, "oof"}, ["lgbm", "forest"], True),
     "in_fit_bagged": ({None, "oob", "oof"}, ["forest"], True),
 }
@@ -86,7 +90,15 @@ def cells(path):
     pair = ["dataset", "seed", "teacher", "student"]
     labels = frame[frame.option == "labels"].set_index(pair)
     old = frame[frame.option == "old"].set_index(pair)
-    distilled = frame[~frame.option.isin(["labels", "teacher"])].copy()
+    # alpha = 0 distils into the label-fit student and skips the teacher pass:
+    # its cells are the labels' cells, costing the student's fit alone.
+    zero = frame[frame.option == "labels"].assign(option="a0", teacher_seconds=0.0,
+                                                   honest_seconds=0.0, draw_seconds=0.0)
+    zero["teacher_fit_seconds"] = old.loc[pd.MultiIndex.from_frame(zero[pair]),
+                                          "teacher_fit_seconds"].to_numpy()
+    zero["cost"] = zero["fit_seconds"].fillna(0)
+    distilled = pd.concat([frame[~frame.option.isin(["labels", "teacher"])], zero],
+                          ignore_index=True)
     keys = pd.MultiIndex.from_frame(distilled[pair])
     distilled["gain"] = distilled["points"].to_numpy() - labels.loc[keys, "points"].to_numpy()
     old_cost = old.loc[keys, "cost"].to_numpy()
@@ -156,6 +168,12 @@ def table(pairs):
             chosen = choose(pool, in_fit)
             lodo = leave_one_dataset_out(pool, in_fit)
             held = summary(lodo)
+            procedure = held["mean"]
+            if procedure <= TIE:
+                chosen = "a0"
+            if chosen == "a0":  # the label-fit student: its gain is 0 on every held-out pair
+                lodo = pool[pool.option == "a0"].assign(chosen="a0")
+                held = summary(lodo)
             old = summary(pool[pool.option == "old"])
             full = summary(pool[pool.option == chosen])
             entries.append({
@@ -165,10 +183,24 @@ def table(pairs):
                 "lodo_ties": held["ties"], "lodo_losses": held["losses"],
                 "lodo_worst": held["worst"],
                 "lodo_choices": "/".join(sorted(set(lodo.chosen))),
+                "procedure_lodo_mean": procedure,
                 "chosen_mean": full["mean"], "old_mean": old["mean"], "pairs": held["pairs"],
                 "fit_ratio": full["ratio_in_fit" if in_fit else "ratio"],
             })
-    return pd.DataFrame(entries)
+    return _bagged_only_where_out_of_bag(pd.DataFrame(entries))
+
+
+def _bagged_only_where_out_of_bag(entries):
+    """``in_fit_bagged`` entries that take no out-of-bag outputs become the ``in_fit`` ones."""
+    rows = []
+    for entry in entries.to_dict("records"):
+        if entry["situation"] == "in_fit_bagged" and entry["honest"] != "oob":
+            general = entries[(entries.kind == entry["kind"])
+                              & (entries.student == entry["student"])
+                              & (entries.situation == "in_fit")]
+            entry = {**general.iloc[0].to_dict(), "situation": "in_fit_bagged"}
+        rows.append(entry)
+    return pd.DataFrame(rows)
 
 
 def option_values(name):
@@ -202,6 +234,7 @@ def rules(entries):
             "teacher": entry["situation"], "values": values,
             "evidence": {"option": entry["option"],
                          "lodo_mean_gain_points": round(entry["lodo_mean"], 3),
+                         "selection_lodo_gain_points": round(entry["procedure_lodo_mean"], 3),
                          "lodo_wins_ties_losses": [entry["lodo_wins"], entry["lodo_ties"],
                                                    entry["lodo_losses"]],
                          "old_defaults_gain_points": round(entry["old_mean"], 3),
@@ -264,13 +297,19 @@ def gains_table(pairs, entries, kind):
             pool = candidates(family_pairs, situation)
             if pool.empty or pool.dataset.nunique() < 2:
                 continue
-            column[f"auto ({situation}, LODO)"] = _cell(summary(
+            entry = entries[(entries.kind == kind) & (entries.student == student)
+                            & (entries.situation == situation)].iloc[0]
+            column[f"auto ({situation})"] = (
+                f"{entry['option']}: {entry['lodo_mean']:+.2f} ({entry['lodo_wins']:.0f}/"
+                f"{entry['lodo_ties']:.0f}/{entry['lodo_losses']:.0f}, worst "
+                f"{entry['lodo_worst']:+.1f})")
+            column[f"selection ({situation}, LODO)"] = _cell(summary(
                 leave_one_dataset_out(pool, in_fit)))
         for option, gains in family_pairs.groupby("option", sort=False):
             column[option] = _cell(summary(gains), with_ratio=True)
         columns[student] = column
     frame = pd.DataFrame(columns)
-    order = [row for row in frame.index if row.startswith("auto")] + [
+    order = [row for row in frame.index if row.startswith(("auto", "selection"))] + [
         name for name in OPTIONS if name in frame.index]
     return frame.loc[order, [name for name in [*TREE_DEPTHS, "booster", "linear", "mlp"]
                              if name in frame.columns]].fillna("")

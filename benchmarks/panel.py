@@ -26,7 +26,7 @@ from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from skdistill import DistilledClassifier, DistilledRegressor
 
-from .common import batch_seconds, quality, row_seconds, split, test_scores, timed_fit
+from .common import batch_seconds, quality, row_seconds, split, test_scores, timed_fit, pre_auto
 
 
 @dataclass
@@ -169,8 +169,9 @@ def _fitted_teachers(task, scale, X_train, y_train, teacher_names):
 
 def _modes(task, teacher, student, augment):
     """(mode, unfitted model): on labels, distilled, distilled with a transfer set, peers."""
-    distiller = DistilledRegressor if task == "regression" else DistilledClassifier
-    modes = [("labels", clone(student)), ("distilled", distiller(teacher, student, random_state=0))]
+    distiller = pre_auto(DistilledRegressor if task == "regression" else DistilledClassifier)
+    modes = [("labels", clone(student)),
+             ("distilled", distiller(teacher, student, random_state=0))]
     if augment:
         modes.append((f"distilled+{augment}",
                       distiller(teacher, student, augment=augment, random_state=0)))

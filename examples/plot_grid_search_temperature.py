@@ -45,7 +45,10 @@ print(f"teacher accuracy on its own rows: {teacher.score(X_teacher, y_teacher):.
 # The search
 # ----------
 search = GridSearchCV(
-    DistilledClassifier(teacher, DecisionTreeClassifier(max_depth=8), random_state=0),
+    # No transfer set: its rows learn from the teacher alone, so alpha alone says how much
+    # the teacher counts.
+    DistilledClassifier(teacher, DecisionTreeClassifier(max_depth=8), augment=None,
+                        random_state=0),
     {"temperature": [0.5, 1, 2, 4], "alpha": [0.0, 0.5, 1.0]},
     scoring={"accuracy": "accuracy", "fidelity": fidelity_scorer},
     refit="accuracy",

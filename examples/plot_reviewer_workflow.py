@@ -73,7 +73,11 @@ rising = {"education-num", "capital-gain", "hours-per-week"}
 seen = make_tree_student().named_steps["encode"].fit(X_train).get_feature_names_out()
 student = make_tree_student(max_depth=4, min_samples_leaf=50, random_state=0,
                             monotonic_cst=[int(column in rising) for column in seen])
-distilled = DistilledClassifier(teacher, student, random_state=0).fit(X_train, y_train)
+# alpha=0.5 and no transfer set, stated: for a depth-4 tree the "auto" defaults would learn the
+# labels alone (on the benchmark nothing beat them out of sample), and the reviewer is shown
+# the distilled tree against the one on labels.
+SETTINGS = {"alpha": 0.5, "augment": None}
+distilled = DistilledClassifier(teacher, student, random_state=0, **SETTINGS).fit(X_train, y_train)
 
 # The constraint, checked: 300 people, each with every education level from 1 to 16.
 people = X_test.sample(300, random_state=0)
@@ -176,7 +180,8 @@ print(report)
 # labels; distillation adds no more there.
 deeper = make_tree_student(max_depth=6, min_samples_leaf=50, random_state=0,
                            monotonic_cst=[int(column in rising) for column in seen])
-deeper_distilled = DistilledClassifier(teacher, deeper, random_state=0).fit(X_train, y_train)
+deeper_distilled = DistilledClassifier(teacher, deeper, random_state=0, **SETTINGS)
+deeper_distilled.fit(X_train, y_train)
 deeper_report = compare(deeper_distilled, X_test, y_test, X_train=X_train, y_train=y_train)
 print(deeper_report.table[["accuracy", "roc_auc", "log_loss", "ece", "fidelity"]].round(4))
 

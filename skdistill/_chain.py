@@ -37,10 +37,25 @@ def fit_chain(distiller, student, X, y, sample_weight, transfer, clock, first_ou
         if position:
             teacher = _stage(distiller, chain[position - 1])
             distiller.stages_.append(teacher)
+        strategy_class = choose_strategy(student, distiller._strategies, distiller.strategy)
+        outputs = None if position else first_outputs
+        if outputs is None and not _asks_teacher(distiller, strategy_class, student, transfer):
+            outputs = distiller._placeholder_outputs(X, clock)
         lesson = distiller._lesson(X, y, teacher, sample_weight, transfer, cache=not position,
-                                   clock=clock, teacher_output=None if position else first_outputs)
+                                   clock=clock, teacher_output=outputs)
         role = _role(distiller, position, len(chain))
-        _fit_student(distiller, lesson, student, seeds[position], clock, role)
+        _fit_student(distiller, lesson, student, strategy_class, seeds[position], clock, role)
+
+
+def _asks_teacher(distiller, strategy_class, student, transfer):
+    """Whether the lesson needs the teacher's outputs on the training rows.
+
+    With ``alpha_ = 0`` and no transfer rows the targets are the labels; only
+    students that also read the teacher elsewhere (early stopping judged by
+    fidelity) need its outputs then.
+    """
+    return (distiller.alpha_ > 0 or transfer is not None
+            or strategy_class.reads_teacher(student))
 
 
 def chain_seeds(random_state, n_models):
@@ -73,8 +88,8 @@ def _role(distiller, position, n_models):
     return "student"
 
 
-def _fit_student(distiller, lesson, student, random_state, clock, role="student"):
-    strategy_class = choose_strategy(student, distiller._strategies, distiller.strategy)
+def _fit_student(distiller, lesson, student, strategy_class, random_state, clock,
+                 role="student"):
     student = _reporting(seed_unset_random_states(clone(student), random_state),
                          distiller.verbose)
     lesson.random_state = derived_seed(random_state)

@@ -217,7 +217,15 @@ default="auto"
         """
         X, y, sample_weight = self._validate_fit_data(X, y, sample_weight, y_numeric=False)
         check_classification_targets(y)
-        self.classes_, codes = np.unique(y, return_inverse=True)
+        classes, codes = np.unique(y, return_inverse=True)
+        if len(classes) < 2:
+            # Said here, not by whichever model meets it first (with alpha=0
+            # that is the student, whose message would not name y).
+            raise ValueError(
+                f"y holds one class ({classes[0]!r}): a classifier needs at least two "
+                "classes to learn from."
+            )
+        self.classes_ = classes
         return self._fit_distillation(X, y, sample_weight, X_unlabeled, targets=codes)
 
     def _ask(self, teacher, X, cache):

@@ -26,7 +26,7 @@ from ._ensemble import ensemble_of
 from ._fitting import final_step, fitted_teacher, share_if_fitted
 from ._honest_outputs import out_of_bag_outputs, out_of_fold_outputs
 from ._persistence import is_detached, put_back, without_teacher
-from ._progress import FitClock, rows
+from ._progress import FitClock, report, rows
 from ._strategy import Lesson
 from ._teacher_cache import state_digest, teacher_output_cache
 from ._teacher_outputs import class_columns, teacher_classes
@@ -278,6 +278,16 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             **extra,
         )
 
+    def _placeholder_outputs(self, X, clock):
+        """Outputs the lesson does not read (``alpha_ = 0``): the teacher is not asked."""
+        if clock.verbose:
+            report("teacher not asked: alpha=0 and no transfer rows, the student learns the "
+                   "labels alone")
+        n_rows = _num_samples(X)
+        if self._kind == "regressor":
+            return np.zeros(n_rows)
+        return np.zeros((n_rows, len(self.classes_)))
+
     def _fit_distillation(self, X, y, sample_weight, X_unlabeled, targets):
         """The teacher (fitted on ``y``), the transfer set, then the chain of students.
 
@@ -299,7 +309,13 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
     def _set_settings(self, student, X, y):
         """The fitted ``alpha_``, ``augment_``, ..., ``cv_``: explicit values, or the auto table's."""
         fitted_here = not _is_prefit(self.teacher)
-        settings = resolve(self, student, self.teacher_, fitted_here, X, y, AUTO_TABLE)
+        # The table was measured on one teacher and one student: a chain
+        # (assistant, generations, born-again) keeps the unmeasured settings, so that a
+        # chain asked for is never reduced to a student on the labels.
+        chained = (self.assistant is not None or self.n_generations > 1
+                   or self._teaches_itself())
+        table = () if chained else AUTO_TABLE
+        settings = resolve(self, student, self.teacher_, fitted_here, X, y, table)
         for name, value in vars(settings).items():
             if hasattr(self, name):  # a regressor has no temperature
                 setattr(self, f"{name}_", value)

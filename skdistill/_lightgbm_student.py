@@ -97,6 +97,11 @@ def _asks_early_stopping(model):
     return any((params.get(name) or 0) > 0 for name in _EARLY_STOPPING_ALIASES)
 
 
+def _stops_by_fidelity(student):
+    """Whether the student asks for early stopping, which is judged by fidelity to the teacher."""
+    return _asks_early_stopping(final_step(student))
+
+
 def _split(model, n_rows):
     """Training and held-out row numbers; ``(None, None)`` (all rows) without early stopping."""
     if not _asks_early_stopping(model):
@@ -147,6 +152,7 @@ class LightGBMClassifierStudent(ClassifierStrategy):
     """
 
     name = "lightgbm"
+    reads_teacher = staticmethod(_stops_by_fidelity)
 
     @staticmethod
     def accepts(student):
@@ -223,6 +229,7 @@ class LightGBMRegressorStudent(RegressorStrategy):
     """
 
     name = "lightgbm"
+    reads_teacher = staticmethod(_stops_by_fidelity)
 
     @staticmethod
     def accepts(student):

@@ -33,6 +33,10 @@ class _NeuralStudents:
     def fit(self, student, lesson):
         return fit_net(student, lesson, self.task)
 
+    @staticmethod
+    def reads_teacher(student):
+        return True  # early stopping is judged by fidelity to the teacher
+
 
 class KDLoss(_NeuralStudents, ClassifierStrategy):
     """A neural net trained with the knowledge-distillation loss.

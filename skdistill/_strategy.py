@@ -87,6 +87,14 @@ class ClassifierStrategy:
     """
 
     name = None
+    @staticmethod
+    def reads_teacher(student):
+        """Whether ``student`` reads the teacher's outputs beyond the blended targets.
+
+        (To judge early stopping by fidelity, say.) With ``alpha = 0`` and no
+        transfer rows, the teacher is asked only if it does.
+        """
+        return False
 
     def __init__(self, n_classes, temperature=1.0):
         self.n_classes = n_classes
@@ -136,6 +144,7 @@ class RegressorStrategy:
     """How a family of regressor students learns a blend of teacher and targets."""
 
     name = None
+    reads_teacher = ClassifierStrategy.reads_teacher
 
     @staticmethod
     def accepts(student):

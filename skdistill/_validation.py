@@ -19,6 +19,9 @@ def validate_rows(estimator, X, reset):
     if is_dataframe(X):
         # Categoricals, strings and NaN reach the models as the user has them.
         validate_data(estimator, X, reset=reset, skip_check_array=True)
+        if len(X) == 0:  # what check_array says of an empty array
+            raise ValueError(f"Found array with 0 sample(s) (shape={X.shape}) while a minimum "
+                             f"of 1 is required by {type(estimator).__name__}.")
         return X
     tags = estimator.__sklearn_tags__()
     return validate_data(

@@ -69,7 +69,7 @@ def rules(distilled, feature_names=None, *, decimals=3):
     >>> X, y = load_iris(return_X_y=True, as_frame=True)
     >>> forest = RandomForestClassifier(n_estimators=20, random_state=0).fit(X, y)
     >>> distilled = DistilledClassifier(
-    ...     forest, DecisionTreeClassifier(max_depth=2), random_state=0).fit(X, y)
+    ...     forest, DecisionTreeClassifier(max_depth=2), alpha=0.5, random_state=0).fit(X, y)
     >>> table = rules(distilled, decimals=2)
     >>> table.columns.tolist()
     ['leaf', 'rule', 'share', 'P(0)', 'P(1)', 'P(2)', 'prediction', 'sql']
@@ -175,7 +175,7 @@ def scorecard(distilled, feature_names=None, *, points_to_double_odds=20.0, base
     >>> X = X[["mean radius", "mean texture"]]
     >>> forest = RandomForestClassifier(n_estimators=20, random_state=0).fit(X, y)
     >>> student = make_pipeline(StandardScaler(), LogisticRegression())
-    >>> distilled = DistilledClassifier(forest, student, random_state=0).fit(X, y)
+    >>> distilled = DistilledClassifier(forest, student, alpha=0.5, random_state=0).fit(X, y)
     >>> scorecard(distilled)[["feature", "kind", "coefficient", "points"]].round(2)
             feature      kind  coefficient   points
     0        (base)      base        17.65  1109.20

@@ -22,6 +22,7 @@ from skdistill import (
 from skdistill import _transfer
 from skdistill._soft_targets import blend, tempered_softmax
 from skdistill._teacher_outputs import teacher_adapter as as_teacher
+from _helpers import FIXED
 
 AUGMENTERS = [Munge(), Munge(p=1.0, s=0.5), ColumnResample(), GaussianNoise(scale=0.5)]
 
@@ -220,7 +221,7 @@ def test_regression_student_sees_teacher_targets_on_unlabelled_rows():
     X, y = make_regression(n_samples=100, n_features=4, noise=5.0, random_state=0)
     teacher = RandomForestRegressor(n_estimators=10, random_state=0).fit(X, y)
     X_unlabeled = X[:30] + 0.1
-    distilled = DistilledRegressor(teacher, SpyRegressor(), alpha=0.5, random_state=0).fit(
+    distilled = DistilledRegressor(teacher, SpyRegressor(), alpha=0.5, random_state=0, augment=None, cv=None).fit(
         X, y, X_unlabeled=X_unlabeled)
     seen_X, seen_y, weight = distilled.student_.seen_
     np.testing.assert_array_equal(seen_X, np.vstack([X, X_unlabeled]))

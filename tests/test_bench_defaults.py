@@ -74,7 +74,8 @@ def test_leaf_values_at_t1_are_the_mean_blended_targets_of_each_leafs_rows(cance
     X, y, teacher = cancer
     logits = teacher_logits(teacher, X, cache=False)
     distilled = DistilledClassifier(teacher, DecisionTreeClassifier(max_depth=4, random_state=0),
-                                    temperature=temperature, random_state=0).fit(X, y)
+                                    temperature=temperature, alpha=0.5, augment=None,
+                                    random_state=0).fit(X, y)
     table = leaf_values_at_t1(distilled.student_, [(X, logits, y, 0.5, np.ones(len(y)))], 2)
     leaves = distilled.student_.apply(X)
     targets = blend(softmax(logits, axis=1), y, 0.5)
@@ -103,9 +104,10 @@ def test_the_benchmark_runs_resumes_and_the_report_chooses_a_table(tmp_path):
     entries = defaults_report.main(["--results", str(results), "--out", str(tmp_path),
                                     "--docs", str(docs)])
     assert set(entries.situation) == set(defaults_report.SITUATIONS)
-    assert set(entries.option) <= {"old", "a1", "T4", "oob", "oof", "munge5"}
+    assert set(entries.option) <= {"a0", "old", "a1", "T4", "oob", "oof", "munge5"}
     rules = json.loads((tmp_path / "defaults_auto.json").read_text())
-    assert {rule["teacher"] for rule in rules} == set(defaults_report.SITUATIONS)
+    measured = {rule["teacher"] for rule in rules if rule["family"] != "other"}
+    assert measured == set(defaults_report.SITUATIONS)
     assert rules[0]["capacity"]["param"] == "max_depth"
     assert (docs / "defaults_calibration.csv").exists()
     active = pd.read_csv(docs / "defaults_active.csv")

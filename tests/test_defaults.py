@@ -1,6 +1,8 @@
 """The "auto" defaults and the options they choose from: honest outputs, TabTune's per-row options."""
 
+import json
 from collections import Counter
+from pathlib import Path
 
 import joblib
 import numpy as np
@@ -53,7 +55,7 @@ def test_lightgbm_and_mlp_families():
 def test_teacher_situations(cancer):
     X, y = cancer
     forest = RandomForestClassifier(n_estimators=5, random_state=0).fit(X, y)
-    assert teacher_situation(forest, fitted_here=False) == "prefit_bagged"
+    assert teacher_situation(forest, fitted_here=False) == "prefit"
     assert teacher_situation(forest, fitted_here=True) == "in_fit_bagged"
     model = LogisticRegression().fit(X, y)
     assert teacher_situation(model, fitted_here=False) == "prefit"
@@ -62,11 +64,10 @@ def test_teacher_situations(cancer):
 def test_auto_resolves_from_the_table_and_explicit_values_win(cancer, monkeypatch):
     X, y = cancer
     table = (
-        Rule("classification", "tree", "prefit_bagged", Settings(alpha=0.8, temperature=2.0,
-                                                                augment="munge",
-                                                                augment_size=2.0),
-             min_depth=5),
-        Rule("classification", "tree", "prefit_bagged", Settings(alpha=1.0), max_depth=4),
+        Rule("classification", "tree", Settings(alpha=0.8, temperature=2.0, augment="munge",
+                                                augment_size=2.0),
+             situation="prefit", min_depth=5),
+        Rule("classification", "tree", Settings(alpha=1.0), situation="prefit", max_depth=4),
     )
     monkeypatch.setattr(_auto, "AUTO_TABLE", table)
     monkeypatch.setattr("skdistill._distiller_base.AUTO_TABLE", table)
@@ -88,7 +89,7 @@ def test_auto_resolves_from_the_table_and_explicit_values_win(cancer, monkeypatc
 def test_auto_draws_no_transfer_set_on_sparse_input(monkeypatch):
     import scipy.sparse as sp
 
-    table = (Rule("classification", "tree", "in_fit", Settings(augment="munge")),)
+    table = (Rule("classification", "tree", Settings(augment="munge"), situation="in_fit"),)
     monkeypatch.setattr("skdistill._distiller_base.AUTO_TABLE", table)
     rng = np.random.default_rng(0)
     X = sp.random(60, 4, density=0.5, format="csr", random_state=0)
@@ -102,7 +103,7 @@ def test_out_of_bag_outputs_teach_the_training_rows(cancer, lessons):
     X, y = cancer
     forest = RandomForestClassifier(n_estimators=30, random_state=0).fit(X, y)
     before = joblib.hash(forest)
-    DistilledClassifier(forest, DecisionTreeClassifier(), cv="oob", alpha=1.0,
+    DistilledClassifier(forest, DecisionTreeClassifier(), cv="oob", alpha=1.0, augment=None,
                         random_state=0).fit(X, y)
     # By hand: each row's probabilities averaged over the trees that left it out.
     total, count = np.zeros((len(X), 2)), np.zeros(len(X))
@@ -168,3 +169,106 @@ def test_adaptive_temperature_and_confidence_weights_by_hand(cancer, lessons):
                                softmax(logits / row_t[:, None], axis=1))
     np.testing.assert_allclose(lesson.sample_weight, weights * confidence_weights(proba))
     assert row_t.min() >= 1.0 and row_t.max() <= 4.0
+
+
+def test_alpha_zero_learns_the_labels_without_asking_the_teacher(cancer, monkeypatch):
+    X, y = cancer
+    forest = RandomForestClassifier(n_estimators=10, random_state=0).fit(X, y)
+    asked = []
+    monkeypatch.setattr("skdistill._distiller.DistilledClassifier._ask",
+                        lambda self, teacher, rows, cache: asked.append(len(rows)))
+    tree = DecisionTreeClassifier(max_depth=4, random_state=0)
+    distilled = DistilledClassifier(forest, tree, alpha=0.0, augment=None, cv=None,
+                                    random_state=0).fit(X, y)
+    assert asked == []
+    np.testing.assert_array_equal(distilled.predict_proba(X),
+                                  tree.fit(X, y).predict_proba(X))
+
+
+EVIDENCE = Path(__file__).resolve().parents[1] / "benchmarks" / "results" / "defaults_auto.json"
+
+
+def _measured_depths(capacity):
+    if capacity["param"] != "max_depth":
+        return [None]
+    return [capacity["measured"]]
+
+
+def test_the_auto_table_says_what_the_benchmark_chose():
+    """Every entry of benchmarks/results/defaults_auto.json, as AUTO_TABLE resolves it."""
+    rules = json.loads(EVIDENCE.read_text())
+    checked = 0
+    for rule in rules:
+        if rule["family"] == "other":
+            continue
+        task = "classification" if rule["estimator"] == "DistilledClassifier" else "regression"
+        values = rule["values"]
+        expected = Settings(
+            alpha=values["alpha"], temperature=values.get("temperature") or 1.0,
+            augment=values["augment"],
+            augment_size=values["augment_size"] if values["augment"] else 5.0,
+            transfer_weight=values["transfer_weight"],
+            cv="oob" if values["oob"] else values["cv"])
+        for depth in _measured_depths(rule["capacity"]):
+            got = _auto.table_entry(task, rule["family"], depth, rule["teacher"],
+                                    _auto.AUTO_TABLE)
+            assert got == expected, (task, rule["family"], depth, rule["teacher"])
+            checked += 1
+    assert checked == 36
+
+
+@pytest.mark.parametrize("student, expected", [
+    (DecisionTreeClassifier(max_depth=3), {"alpha_": 0.0, "augment_": None}),
+    (DecisionTreeClassifier(max_depth=6), {"alpha_": 0.5, "augment_": "munge",
+                                           "transfer_weight_": 2.0, "augment_size_": 5.0}),
+    (DecisionTreeClassifier(), {"augment_": "munge", "transfer_weight_": 2.0}),
+    (LogisticRegression(), {"alpha_": 0.0, "augment_": None, "cv_": None}),
+])
+def test_auto_resolves_by_family_on_a_fitted_teacher(cancer, student, expected):
+    X, y = cancer
+    forest = RandomForestClassifier(n_estimators=10, random_state=0).fit(X, y)
+    distilled = DistilledClassifier(forest, student, random_state=0).fit(X, y)
+    assert {name: getattr(distilled, name) for name in expected} == expected
+    assert distilled.temperature_ == 1.0 and distilled.cv_ is None
+
+
+def test_auto_for_neural_and_boosted_students(cancer):
+    lightgbm = pytest.importorskip("lightgbm")
+    pytest.importorskip("torch")
+    from skdistill import MLPStudentClassifier
+
+    X, y = cancer
+    booster = DistilledClassifier(RandomForestClassifier(n_estimators=10, random_state=0),
+                                  lightgbm.LGBMClassifier(n_estimators=5, verbose=-1),
+                                  random_state=0).fit(X, y)
+    assert booster.alpha_ == 0.0
+    mlp = DistilledClassifier(RandomForestClassifier(n_estimators=10),
+                              MLPStudentClassifier(max_epochs=2), random_state=0).fit(X, y)
+    # A forest fitted here bags: its out-of-bag outputs teach the training rows.
+    assert (mlp.augment_, mlp.cv_) == ("resample", "oob")
+
+
+def test_auto_for_regression_trees(diabetes):
+    X, y = diabetes
+    forest = RandomForestRegressor(n_estimators=10, random_state=0).fit(X, y)
+    shallow = DistilledRegressor(forest, DecisionTreeRegressor(max_depth=6)).fit(X, y)
+    deep = DistilledRegressor(forest, DecisionTreeRegressor(max_depth=8), random_state=0)
+    deep.fit(X, y)
+    assert (shallow.alpha_, shallow.augment_) == (0.0, None)
+    assert (deep.augment_, deep.augment_size_) == ("resample", 20.0)
+
+
+@pytest.mark.parametrize("chain", [
+    {"assistant": DecisionTreeClassifier(max_depth=6)},
+    {"n_generations": 2},
+    {"teacher": "self"},
+])
+def test_a_chain_asked_for_is_not_reduced_to_the_labels(cancer, chain):
+    """The table was measured on one teacher and one student: chains keep alpha 0.5."""
+    X, y = cancer
+    params = {"teacher": RandomForestClassifier(n_estimators=10, random_state=0).fit(X, y),
+              "student": DecisionTreeClassifier(max_depth=3), "random_state": 0, **chain}
+    distilled = DistilledClassifier(**params).fit(X, y)
+    assert (distilled.alpha_, distilled.augment_, distilled.cv_) == (0.5, None, None)
+    on_labels = DecisionTreeClassifier(max_depth=3, random_state=0).fit(X, y)
+    assert not np.array_equal(distilled.predict_proba(X), on_labels.predict_proba(X))

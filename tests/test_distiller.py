@@ -7,7 +7,7 @@ import joblib
 import numpy as np
 import pandas as pd
 import pytest
-from _helpers import SMALL_CLASSIFICATION, SMALL_REGRESSION, small_forest
+from _helpers import FIXED, SMALL_CLASSIFICATION, SMALL_REGRESSION, small_forest
 from sklearn.compose import make_column_transformer
 from sklearn.ensemble import (
     HistGradientBoostingClassifier,
@@ -131,7 +131,7 @@ def test_regressor_blends_teacher_and_labels(diabetes):
     X, y = diabetes
     teacher = RandomForestRegressor(n_estimators=10, random_state=0).fit(X, y)
     for alpha in (0.0, 0.3, 1.0):
-        distilled = DistilledRegressor(teacher, DecisionTreeRegressor(), alpha=alpha).fit(X, y)
+        distilled = DistilledRegressor(teacher, DecisionTreeRegressor(), alpha=alpha, augment=None, cv=None).fit(X, y)
         expected = alpha * teacher.predict(X) + (1 - alpha) * y
         np.testing.assert_allclose(distilled.predict(X), expected)
 

@@ -1,8 +1,12 @@
 """scikit-learn's own estimator checks, our peer test suite."""
 
-from lightgbm import LGBMClassifier, LGBMRegressor
-from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier, RandomForestRegressor
 import pytest
+from lightgbm import LGBMClassifier, LGBMRegressor
+from sklearn.ensemble import (
+    GradientBoostingClassifier,
+    RandomForestClassifier,
+    RandomForestRegressor,
+)
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 from sklearn.utils import estimator_checks
@@ -17,6 +21,7 @@ from skdistill import (
     TeacherEnsemble,
     TorchTeacher,
 )
+from skdistill._auto import AUTO_TABLE, Settings, student_family, table_entry
 
 ESTIMATORS = [
     DistilledClassifier(random_state=0),
@@ -135,15 +140,41 @@ def _is_neural(model):
     return isinstance(model, (MLPStudentClassifier, MLPStudentRegressor))
 
 
+def _auto_settings(estimator):
+    """What the auto table gives this estimator's student (on dense X, a teacher fitted here)."""
+    student = estimator.student if estimator.student is not None else \
+        estimator._default_student()
+    task = "classification" if isinstance(estimator, DistilledClassifier) else "regression"
+    family, depth = student_family(student)
+    # Every situation of the table agrees on alpha and the transfer set.
+    return table_entry(task, family, depth, "in_fit", AUTO_TABLE)
+
+
+def _resolved(estimator, name):
+    value = getattr(estimator, name)
+    if value != "auto":
+        return value
+    chained = estimator.assistant is not None or estimator.n_generations > 1 \
+        or estimator.teacher == "self"
+    return getattr(Settings() if chained else _auto_settings(estimator), name)
+
+
 def expected_failures(estimator):
     if isinstance(estimator, TeacherEnsemble):
         return {}
     if _is_neural(estimator) or _is_neural(getattr(estimator, "student", None)):
         return {"check_sample_weight_equivalence_on_dense_data": _MINIBATCH_WEIGHTS}
-    if estimator.augment not in (None, "auto"):
-        return {
-            "check_sample_weight_equivalence_on_dense_data": _AUGMENTED_ROWS_IGNORE_WEIGHTS,
-        }
+    augments = _resolved(estimator, "augment") is not None
+    # With alpha 0 and no transfer set the teacher is not asked: its weighting cannot matter.
+    asks_teacher = augments or _resolved(estimator, "alpha") != 0
+    failures = _teacher_weight_failures(estimator) if asks_teacher else {}
+    if augments:
+        # Augmenters take dense X only: the sparse check still meets the teacher.
+        failures["check_sample_weight_equivalence_on_dense_data"] = _AUGMENTED_ROWS_IGNORE_WEIGHTS
+    return failures
+
+
+def _teacher_weight_failures(estimator):
     teacher = estimator.teacher
     if teacher is None:
         teacher = estimator._default_teacher()

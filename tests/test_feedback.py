@@ -14,6 +14,7 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 
 from skdistill import DistilledClassifier, make_tree_student
+from _helpers import FIXED
 
 STAGE_LINE = re.compile(r"^\[skdistill\] (.+) in (\d+\.\d+) s$")
 
@@ -63,7 +64,7 @@ def test_fit_times_add_up_to_the_wall_time(cancer):
 def test_a_fitted_teacher_costs_no_fit_and_silence_is_the_default(cancer, capsys):
     X, y = cancer
     forest = RandomForestClassifier(n_estimators=10, random_state=0).fit(X, y)
-    distilled = DistilledClassifier(forest, DecisionTreeClassifier(max_depth=3)).fit(X, y)
+    distilled = DistilledClassifier(forest, DecisionTreeClassifier(max_depth=3), **FIXED).fit(X, y)
     assert capsys.readouterr().out == ""
     assert distilled.fit_times_["teacher_fit"] == 0.0
     assert distilled.fit_times_["teacher_outputs"] > 0.0

@@ -22,6 +22,7 @@ from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from skdistill import DistilledClassifier, DistilledRegressor, MLPStudentClassifier
 from skdistill.metrics import fidelity_scorer, teacher_student_kl
+from _helpers import FIXED
 
 
 class FailingStudent(ClassifierMixin, BaseEstimator):
@@ -87,7 +88,7 @@ def test_a_refit_that_raises_keeps_the_model_fitted_before(iris, iris_forest, er
 
 def test_a_refit_on_labels_the_teacher_does_not_know_keeps_the_old_classes(iris, iris_forest):
     (X, y), forest = iris, iris_forest
-    distilled = DistilledClassifier(forest, DecisionTreeClassifier(max_depth=3)).fit(X, y)
+    distilled = DistilledClassifier(forest, DecisionTreeClassifier(max_depth=3), **FIXED).fit(X, y)
     before = snapshot(distilled, X)
     with pytest.raises(ValueError, match="labels the `teacher` does not know"):
         distilled.fit(X, np.where(y == 2, 7, y))
@@ -275,12 +276,12 @@ def test_a_function_teacher_is_read_in_the_order_of_the_labels_and_never_cached(
         return forest.predict_proba(rows)
 
     names = np.array(["setosa", "versicolor", "virginica"])
-    distilled = DistilledClassifier(teacher, DecisionTreeClassifier(), alpha=1.0)
+    distilled = DistilledClassifier(teacher, DecisionTreeClassifier(), alpha=1.0, augment=None, cv=None)
     distilled.fit(X, names[y]).fit(X, names[y])
     assert calls == [150, 150]
     np.testing.assert_array_equal(distilled.predict(X), names[forest.predict(X)])
     with pytest.raises(ValueError, match="does not name its classes and returned 3 columns"):
-        DistilledClassifier(teacher).fit(X[y < 2], y[y < 2])
+        DistilledClassifier(teacher, **FIXED).fit(X[y < 2], y[y < 2])
 
 
 @pytest.mark.parametrize("bad", [[[0.5, 0.6]], [[-0.1, 1.1]], [[np.nan, 1.0]], [0.5, 0.5]])

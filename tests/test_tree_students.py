@@ -21,6 +21,7 @@ from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from skdistill import DistilledClassifier, DistilledRegressor
 from skdistill._students import _ROWS_PER_ROW, _expanded_X, expand_rows
+from _helpers import FIXED
 
 
 @pytest.fixture(scope="module")
@@ -112,7 +113,7 @@ def test_tree_leaves_hold_the_mean_of_their_rows_targets_at_t1(multiclass, tempe
     alpha = 0.7
     distilled = DistilledClassifier(
         teacher, DecisionTreeClassifier(max_depth=5), temperature=temperature, alpha=alpha,
-        random_state=0,
+        augment=None, cv=None, random_state=0,
     ).fit(X, y)
     # Each leaf answers the mean of its rows' blended targets at T = 1, by hand.
     targets = alpha * teacher.predict_proba(X) + (1 - alpha) * np.eye(10)[y]
@@ -121,7 +122,7 @@ def test_tree_leaves_hold_the_mean_of_their_rows_targets_at_t1(multiclass, tempe
     np.testing.assert_allclose(distilled.predict_proba(X), expected, atol=1e-9)
     # The splits were grown on the tempered targets: another tree than at T = 1.
     at_t1 = DistilledClassifier(teacher, DecisionTreeClassifier(max_depth=5), alpha=alpha,
-                                random_state=0).fit(X, y)
+                                random_state=0, augment=None, cv=None).fit(X, y)
     assert not np.array_equal(at_t1.student_.tree_.threshold,
                               distilled.student_.tree_.threshold)
 
