@@ -51,10 +51,12 @@ def _asks_teacher(distiller, strategy_class, student, transfer):
     """Whether the lesson needs the teacher's outputs on the training rows.
 
     With ``alpha_ = 0`` and no transfer rows the targets are the labels; only
-    students that also read the teacher elsewhere (early stopping judged by
-    fidelity) need its outputs then.
+    confidence weights (read from the teacher's entropy) and students that
+    also read the teacher elsewhere (early stopping judged by fidelity) need
+    its outputs then.
     """
     return (distiller.alpha_ > 0 or transfer is not None
+            or getattr(distiller, "confidence_weighting", False)
             or strategy_class.reads_teacher(student))
 
 

@@ -272,3 +272,14 @@ def test_a_chain_asked_for_is_not_reduced_to_the_labels(cancer, chain):
     assert (distilled.alpha_, distilled.augment_, distilled.cv_) == (0.5, None, None)
     on_labels = DecisionTreeClassifier(max_depth=3, random_state=0).fit(X, y)
     assert not np.array_equal(distilled.predict_proba(X), on_labels.predict_proba(X))
+
+
+def test_confidence_weights_ask_the_teacher_even_at_alpha_zero(cancer, lessons):
+    X, y = cancer
+    forest = RandomForestClassifier(n_estimators=10, random_state=0).fit(X, y)
+    DistilledClassifier(forest, DecisionTreeClassifier(max_depth=3), confidence_weighting=True,
+                        random_state=0).fit(X, y)
+    lesson = lessons[-1]
+    proba = softmax(lesson.teacher_output, axis=1)
+    np.testing.assert_allclose(proba, forest.predict_proba(X).clip(PROBA_FLOOR), atol=1e-6)
+    assert np.ptp(lesson.sample_weight) > 0
