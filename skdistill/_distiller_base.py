@@ -189,6 +189,10 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             sample_weight = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
         return X, y, sample_weight
 
+    def _is_chain(self):
+        """Whether more than one model is distilled: an assistant, generations or born-again."""
+        return self.assistant is not None or self.n_generations > 1 or self._teaches_itself()
+
     def _teaches_itself(self):
         if not isinstance(self.teacher, str):
             return False
@@ -286,6 +290,9 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         n_rows = _num_samples(X)
         if self._kind == "regressor":
             return np.zeros(n_rows)
+        # Labels the teacher does not know are refused as when it is asked:
+        # the distiller is still compared with it (fidelity, displays).
+        class_columns(teacher_classes(self.teacher_, self.classes_), self.classes_)
         return np.zeros((n_rows, len(self.classes_)))
 
     def _fit_distillation(self, X, y, sample_weight, X_unlabeled, targets):
@@ -310,11 +317,9 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         """The fitted ``alpha_``, ``augment_``, ..., ``cv_``: explicit values, or the auto table's."""
         fitted_here = not _is_prefit(self.teacher)
         # The table was measured on one teacher and one student: a chain
-        # (assistant, generations, born-again) keeps the unmeasured settings, so that a
-        # chain asked for is never reduced to a student on the labels.
-        chained = (self.assistant is not None or self.n_generations > 1
-                   or self._teaches_itself())
-        table = () if chained else AUTO_TABLE
+        # keeps the unmeasured settings, so that a chain asked for is never
+        # reduced to a student on the labels.
+        table = () if self._is_chain() else AUTO_TABLE
         settings = resolve(self, student, self.teacher_, fitted_here, X, y, table)
         for name, value in vars(settings).items():
             if hasattr(self, name):  # a regressor has no temperature

@@ -283,3 +283,14 @@ def test_confidence_weights_ask_the_teacher_even_at_alpha_zero(cancer, lessons):
     proba = softmax(lesson.teacher_output, axis=1)
     np.testing.assert_allclose(proba, forest.predict_proba(X).clip(PROBA_FLOOR), atol=1e-6)
     assert np.ptp(lesson.sample_weight) > 0
+
+
+def test_alpha_zero_still_refuses_labels_the_teacher_does_not_know(cancer):
+    X, y = cancer
+    forest = RandomForestClassifier(n_estimators=10, random_state=0).fit(X, y)
+    distilled = DistilledClassifier(forest, DecisionTreeClassifier(max_depth=3), alpha=0.0,
+                                    random_state=0).fit(X, y)
+    before = distilled.predict_proba(X)
+    with pytest.raises(ValueError, match="labels the `teacher` does not know"):
+        distilled.fit(X, np.where(y == 0, "a", "b"))
+    np.testing.assert_array_equal(distilled.predict_proba(X), before)

@@ -154,9 +154,7 @@ def _resolved(estimator, name):
     value = getattr(estimator, name)
     if value != "auto":
         return value
-    chained = estimator.assistant is not None or estimator.n_generations > 1 \
-        or estimator.teacher == "self"
-    return getattr(Settings() if chained else _auto_settings(estimator), name)
+    return getattr(Settings() if estimator._is_chain() else _auto_settings(estimator), name)
 
 
 def expected_failures(estimator):
